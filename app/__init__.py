@@ -1,0 +1,122 @@
+"""Carer Voices Flask application: create_app wires extensions, blueprints, errors and commands."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config, config_class
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build an application for the named configuration, with optional test overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    chosen: type[Config] = config_class(config_name)
+    app.config.from_object(chosen)
+    app.config.update(chosen.from_environment())
+    if overrides:
+        app.config.update(overrides)
+    chosen.check(app.config)
+    _prepare_instance_folder(app)
+    _configure_templates(app)
+
+    from app.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())),
+        render_as_batch=True,  # SQLite can only ALTER tables by copying them
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    with app.app_context():
+        _configure_sqlite(db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+
+    from app import models  # noqa: F401  (register every table on the metadata)
+    from app.cli import register_commands
+    from app.main import bp as main_bp
+    from app.main.errors import register_error_handlers
+    from app.main.headers import register_security_headers
+    from app.survey import bp as survey_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(survey_bp)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    from config import PROJECT_ROOT
+
+    return str(PROJECT_ROOT / "migrations")
+
+
+def _prepare_instance_folder(app: Flask) -> None:
+    uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        from pathlib import Path
+
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_templates(app: Flask) -> None:
+    # The NHS.UK macros expect ChainableUndefined (they read nested optional parameters).
+    app.jinja_options = {
+        **app.jinja_options,
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(app.root_path) + "/templates"),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+    }
+
+
+def _select_locale() -> str:
+    from app.survey.locale import current_language
+
+    return current_language()
+
+
+_sqlite_listener_installed: set[int] = set()
+
+
+def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write transactions on SQLite."""
+    if engine.dialect.name != "sqlite" or id(engine) in _sqlite_listener_installed:
+        return
+    _sqlite_listener_installed.add(id(engine))
+    on_disk = engine.url.database not in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Take transaction control from pysqlite so BEGIN is ours to issue (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # The busy timeout makes concurrent writers wait instead of failing "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
+        if on_disk:
+            # WAL lets carers' page views carry on while another carer's page is being written.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
+        # waiting; services that write ask for IMMEDIATE so they queue on the busy timeout.
+        immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,31 @@
+"""Personal invitations: a hashed link token that opens one carer's response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.area import Area, CommunityGroup
+from app.models.clock import utc_now
+
+
+class Invitation(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Only the SHA-256 of the link token is kept, so a copy of the database opens no survey.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    community_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_groups.id"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    area: Mapped[Area] = relationship()
+    community_group: Mapped[CommunityGroup | None] = relationship()

@@ -1,0 +1,81 @@
+"""A carer's response and its answers; names and contact details are kept in other tables."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.area import Area, CommunityGroup
+from app.models.clock import utc_now
+from app.models.invitation import Invitation
+
+
+class ResponseStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Response(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The id used in exports and imports; random, so it says nothing about who answered.
+    response_id: Mapped[str] = mapped_column(String(64), unique=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    status: Mapped[str] = mapped_column(String(16), default=ResponseStatus.IN_PROGRESS, index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    community_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_groups.id"), index=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id"), unique=True
+    )
+    current_page_id: Mapped[str | None] = mapped_column(String(100))
+    consent_given_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    area: Mapped[Area] = relationship()
+    community_group: Mapped[CommunityGroup | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+
+class Answer(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(100))
+    # The engine's serialised answer; NULL means the carer saw the question and skipped it.
+    value: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ResponsePerson(db.Model):  # type: ignore[name-defined,misc]
+    """The name the carer gave for the person who died, used only to word the questions."""
+
+    __tablename__ = "response_people"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_name: Mapped[str] = mapped_column(String(60))

@@ -1,0 +1,94 @@
+"""Areas and community groups: list, add and look up by slug."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Area, CommunityGroup
+from app.services.errors import AreaNotFound, CommunityGroupNotFound, DuplicateSlug, InvalidSlug
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG_PATTERN.fullmatch(slug) or len(slug) < 2:
+        raise InvalidSlug(
+            f"{slug!r} is not a valid slug: use 2 to 64 lower-case letters, digits and hyphens"
+        )
+    return slug
+
+
+def check_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 200:
+        raise ValueError("A name must have between 1 and 200 characters")
+    return cleaned
+
+
+def list_areas(session: Session) -> list[Area]:
+    return list(session.scalars(select(Area).order_by(Area.slug)))
+
+
+def add_area(
+    session: Session,
+    slug: str,
+    name: str,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> Area:
+    check_slug(slug)
+    if session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
+        raise DuplicateSlug(f"An area with the slug {slug!r} already exists")
+    area = Area(slug=slug, name=check_name(name), valid_from=valid_from, valid_to=valid_to)
+    session.add(area)
+    session.commit()
+    return area
+
+
+def area_by_slug(session: Session, slug: str, *, on: date | None = None) -> Area:
+    """The area with that slug, if it is open on the given day (today when not given)."""
+    area = session.scalar(select(Area).where(Area.slug == slug))
+    if area is None or (on is not None and not area.is_open_on(on)):
+        raise AreaNotFound(slug)
+    return area
+
+
+def list_groups(session: Session) -> list[CommunityGroup]:
+    return list(session.scalars(select(CommunityGroup).order_by(CommunityGroup.slug)))
+
+
+def add_group(
+    session: Session, slug: str, name: str, area_slug: str | None = None
+) -> CommunityGroup:
+    check_slug(slug)
+    if session.scalar(select(CommunityGroup.id).where(CommunityGroup.slug == slug)) is not None:
+        raise DuplicateSlug(f"A community group with the slug {slug!r} already exists")
+    area = area_by_slug(session, area_slug) if area_slug else None
+    group = CommunityGroup(slug=slug, name=check_name(name), area=area)
+    session.add(group)
+    session.commit()
+    return group
+
+
+def group_by_slug(session: Session, slug: str) -> CommunityGroup:
+    group = session.scalar(select(CommunityGroup).where(CommunityGroup.slug == slug))
+    if group is None:
+        raise CommunityGroupNotFound(slug)
+    return group
+
+
+def group_for_area(session: Session, slug: str | None, area: Area) -> CommunityGroup | None:
+    """The group named in an open link, if it exists and serves that area (else none)."""
+    if not slug:
+        return None
+    try:
+        group = group_by_slug(session, slug)
+    except CommunityGroupNotFound:
+        return None
+    if group.area_id not in (None, area.id):
+        return None
+    return group

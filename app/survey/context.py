@@ -1,0 +1,53 @@
+"""Request-scoped helpers binding a browser session to one response, and loading questionnaires."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app, g, session
+
+from app.extensions import db
+from app.models import Response
+from app.questionnaire import Questionnaire, QuestionnaireLibrary
+from app.services import responses as response_service
+
+SESSION_KEY = "response_id"
+
+
+@lru_cache(maxsize=4)
+def _library(root: str) -> QuestionnaireLibrary:
+    return QuestionnaireLibrary(Path(root))
+
+
+def questionnaire_library() -> QuestionnaireLibrary:
+    return _library(str(current_app.config["QUESTIONNAIRES_DIR"]))
+
+
+def default_questionnaire() -> Questionnaire:
+    return questionnaire_library().get(str(current_app.config["DEFAULT_QUESTIONNAIRE"]))
+
+
+def questionnaire_for(response: Response) -> Questionnaire:
+    # Each response is shown and saved on the version it was started on.
+    return questionnaire_library().get(response.questionnaire_id, response.questionnaire_version)
+
+
+def bind_response(response: Response) -> None:
+    """Remember the response in the signed session cookie; nothing else about the carer."""
+    session.clear()
+    session[SESSION_KEY] = response.response_id
+    session.permanent = True
+    g.survey_language = response.language
+
+
+def bound_response_id() -> str | None:
+    value = session.get(SESSION_KEY)
+    return value if isinstance(value, str) else None
+
+
+def current_open_response() -> Response:
+    """The bound response if it may still change (raises ResponseNotFound/AlreadySubmitted)."""
+    response = response_service.open_response(db.session, bound_response_id())
+    g.survey_language = response.language
+    return response

@@ -1,0 +1,300 @@
+"""Thin views for the carer's journey: each turns a request into one service call and a page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.extensions import db, limiter
+from app.models import Response
+from app.models.clock import utc_now
+from app.questionnaire import page_is_shown, previous_page
+from app.services import areas as area_service
+from app.services import responses as response_service
+from app.services.errors import (
+    AreaNotFound,
+    InvitationNotFound,
+    PageAnswersInvalid,
+    PageNotOnRoute,
+    ResponseAlreadySubmitted,
+    ResponseNotFound,
+)
+from app.survey import bp
+from app.survey.context import (
+    bind_response,
+    bound_response_id,
+    current_open_response,
+    default_questionnaire,
+    questionnaire_for,
+)
+from app.survey.rendering import build_check_rows, build_page_view, raw_form_for_page
+
+PageResult = str | WerkzeugResponse | tuple[str, int]
+
+
+@bp.get("/s/<token>")
+@limiter.limit("30 per minute")
+def invitation_link(token: str) -> PageResult:
+    try:
+        invitation = response_service.invitation_for_token(db.session, token)
+        response = response_service.response_for_invitation(
+            db.session, invitation, default_questionnaire()
+        )
+    except InvitationNotFound:
+        abort(404)
+    bind_response(response)
+    # Redirect at once so the token leaves the address bar and the browser history.
+    if response.consent_given_at is None:
+        return redirect(url_for("survey.welcome"))
+    return _redirect_to_resume_point(response)
+
+
+@bp.get("/a/<slug>")
+def open_link(slug: str) -> PageResult:
+    try:
+        area = area_service.area_by_slug(db.session, slug, on=utc_now().date())
+    except AreaNotFound:
+        abort(404)
+    group = area_service.group_for_area(db.session, request.args.get("group"), area)
+    return render_template(
+        "survey/welcome.html",
+        start_url=url_for("survey.start_open_link", slug=area.slug),
+        group_slug=group.slug if group else "",
+        area=area,
+    )
+
+
+@bp.post("/a/<slug>/start")
+def start_open_link(slug: str) -> PageResult:
+    try:
+        area = area_service.area_by_slug(db.session, slug, on=utc_now().date())
+    except AreaNotFound:
+        abort(404)
+    # A second click or a second tab carries on with the response already started here.
+    try:
+        existing = current_open_response()
+        if existing.area_id == area.id and existing.invitation_id is None:
+            return _redirect_after_start(existing)
+    except (ResponseNotFound, ResponseAlreadySubmitted):
+        pass
+    group = area_service.group_for_area(db.session, request.form.get("group"), area)
+    response = response_service.start_response(
+        db.session, default_questionnaire(), area=area, channel="web", community_group=group
+    )
+    bind_response(response)
+    return redirect(url_for("survey.consent"))
+
+
+@bp.get("/survey/welcome")
+def welcome() -> PageResult:
+    response = _open_response_or_redirect()
+    if isinstance(response, WerkzeugResponse):
+        return response
+    return render_template(
+        "survey/welcome.html", start_url=url_for("survey.consent"), method="get", group_slug=""
+    )
+
+
+@bp.route("/survey/consent", methods=["GET", "POST"])
+def consent() -> PageResult:
+    response = _open_response_or_redirect()
+    if isinstance(response, WerkzeugResponse):
+        return response
+    error = None
+    if request.method == "POST":
+        choice = request.form.get("consent")
+        if choice == "yes":
+            response_service.record_consent(db.session, response)
+            return redirect(url_for("survey.person"))
+        if choice == "no":
+            return render_template("survey/not_now.html")
+        error = "Choose yes if you would like to answer the questions, or no if not"
+    status = 400 if error else 200
+    return render_template("survey/consent.html", error=error), status
+
+
+@bp.route("/survey/person", methods=["GET", "POST"])
+def person() -> PageResult:
+    response = _open_response_or_redirect()
+    if isinstance(response, WerkzeugResponse):
+        return response
+    if response.consent_given_at is None:
+        return redirect(url_for("survey.consent"))
+    name = response_service.person_name(db.session, response) or ""
+    if request.method == "POST":
+        name = request.form.get("person_name", "")
+        try:
+            response_service.set_person_name(db.session, response, name)
+        except PageAnswersInvalid as invalid:
+            return render_template("survey/person.html", name=name, errors=invalid.errors), 400
+        return _redirect_to_resume_point(response, after_person=True)
+    return render_template("survey/person.html", name=name, errors={})
+
+
+@bp.route("/survey/q/<page_id>", methods=["GET", "POST"])
+def question_page(page_id: str) -> PageResult:
+    response = _open_response_or_redirect()
+    if isinstance(response, WerkzeugResponse):
+        return response
+    if response.consent_given_at is None:
+        return redirect(url_for("survey.consent"))
+    questionnaire = questionnaire_for(response)
+    answers = response_service.load_answers(db.session, response, questionnaire)
+    if not questionnaire.has_page(page_id) or not page_is_shown(
+        questionnaire, questionnaire.page(page_id), answers
+    ):
+        return _redirect_to_resume_point(response)
+    return_to_check = request.values.get("return_to") == "check"
+    if request.method == "GET":
+        return _render_question_page(response, page_id, answers, {}, None, return_to_check)
+
+    form = raw_form_for_page(questionnaire.page(page_id), request.form)
+    if request.form.get("page_id") != page_id:
+        # A stale tab or an edited form: show the page as it is now, keep what was stored.
+        message = "This page changed since you opened it. Please check your answers and try again."
+        return _render_question_page(response, page_id, answers, {}, message, return_to_check), 400
+    try:
+        saved = response_service.save_page(db.session, response, questionnaire, page_id, form)
+    except PageAnswersInvalid as invalid:
+        return (
+            _render_question_page(response, page_id, form, invalid.errors, None, return_to_check),
+            400,
+        )
+    except PageNotOnRoute:
+        return _redirect_to_resume_point(response)
+    if request.form.get("action") == "save_and_exit":
+        return redirect(url_for("survey.saved"))
+    if return_to_check:
+        return _redirect_to_resume_point(response, prefer_check=True)
+    if saved.next_page_id is None:
+        return redirect(url_for("survey.check_answers"))
+    return redirect(url_for("survey.question_page", page_id=saved.next_page_id))
+
+
+@bp.get("/survey/check")
+def check_answers() -> PageResult:
+    response = _open_response_or_redirect()
+    if isinstance(response, WerkzeugResponse):
+        return response
+    questionnaire = questionnaire_for(response)
+    answers = response_service.load_answers(db.session, response, questionnaire)
+    name = response_service.person_name(db.session, response)
+    sections = build_check_rows(questionnaire, answers, name)
+    return render_template("survey/check.html", sections=sections, person_name=name)
+
+
+@bp.post("/survey/submit")
+def submit() -> PageResult:
+    response_id = bound_response_id()
+    try:
+        response = response_service.response_by_public_id(db.session, response_id)
+    except ResponseNotFound:
+        return redirect(url_for("survey.resume"))
+    if not response.is_submitted:
+        response_service.submit_response(db.session, response, questionnaire_for(response))
+    # Submitting twice (double click, back button, retry) lands on the same thank-you page.
+    return redirect(url_for("survey.thank_you"))
+
+
+@bp.get("/survey/thank-you")
+def thank_you() -> PageResult:
+    try:
+        response = response_service.response_by_public_id(db.session, bound_response_id())
+    except ResponseNotFound:
+        return redirect(url_for("main.home"))
+    if not response.is_submitted:
+        return redirect(url_for("survey.check_answers"))
+    return render_template("survey/thank_you.html")
+
+
+@bp.get("/survey/saved")
+def saved() -> PageResult:
+    response = _open_response_or_redirect()
+    if isinstance(response, WerkzeugResponse):
+        return response
+    code = response_service.issue_resume_code(
+        db.session, response, str(current_app.config["SECRET_KEY"])
+    )
+    return render_template(
+        "survey/saved.html", resume_code=code, by_invitation=response.invitation_id is not None
+    )
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def resume() -> PageResult:
+    error = None
+    code = ""
+    if request.method == "POST":
+        code = request.form.get("resume_code", "")[:40]
+        try:
+            response = response_service.response_for_resume_code(
+                db.session, code, str(current_app.config["SECRET_KEY"])
+            )
+        except ResponseNotFound:
+            error = (
+                "We could not find answers for that code. Check the code and try again. "
+                "If you used a link from a letter or text message, you can open that link again."
+            )
+        else:
+            bind_response(response)
+            return _redirect_to_resume_point(response)
+    status = 400 if error else 200
+    return render_template("survey/resume.html", error=error, code=code), status
+
+
+def _open_response_or_redirect() -> WerkzeugResponse | Response:
+    try:
+        return current_open_response()
+    except ResponseAlreadySubmitted:
+        return redirect(url_for("survey.thank_you"))
+    except ResponseNotFound:
+        return redirect(url_for("survey.resume"))
+
+
+def _redirect_after_start(response: Response) -> WerkzeugResponse:
+    if response.consent_given_at is None:
+        return redirect(url_for("survey.consent"))
+    return _redirect_to_resume_point(response)
+
+
+def _redirect_to_resume_point(
+    response: Response, *, after_person: bool = False, prefer_check: bool = False
+) -> WerkzeugResponse:
+    questionnaire = questionnaire_for(response)
+    answers = response_service.load_answers(db.session, response, questionnaire)
+    if not answers and not after_person and not prefer_check:
+        return redirect(url_for("survey.person"))
+    page_id = response_service.resume_page_id(questionnaire, response, answers)
+    if page_id is None:
+        return redirect(url_for("survey.check_answers"))
+    return redirect(url_for("survey.question_page", page_id=page_id))
+
+
+def _render_question_page(
+    response: Response,
+    page_id: str,
+    answers: object,
+    errors: dict[str, str],
+    page_message: str | None,
+    return_to_check: bool,
+) -> str:
+    questionnaire = questionnaire_for(response)
+    stored = response_service.load_answers(db.session, response, questionnaire)
+    shown_values = answers if isinstance(answers, dict) and errors else stored
+    name = response_service.person_name(db.session, response)
+    view = build_page_view(questionnaire, page_id, stored, shown_values, errors, name)
+    previous = previous_page(questionnaire, stored, page_id)
+    if return_to_check:
+        back_url = url_for("survey.check_answers")
+    elif previous is not None:
+        back_url = url_for("survey.question_page", page_id=previous.id)
+    else:
+        back_url = url_for("survey.person")
+    return render_template(
+        "survey/question.html",
+        view=view,
+        back_url=back_url,
+        page_message=page_message,
+        return_to_check=return_to_check,
+    )

@@ -1,0 +1,73 @@
+"""Shared fixtures: a real database built by the real migrations, emptied after every test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db, limiter
+
+
+def _database_url(tmp_dir: Path) -> str:
+    # CI sets DATABASE_URL to a real PostgreSQL server; otherwise a real SQLite file (WAL).
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _database_url(tmp_path_factory.mktemp("db"))
+
+
+def make_app(database_url: str) -> Flask:
+    """A fresh application on the given database, as a restart would create."""
+    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> str:
+    from flask_migrate import upgrade
+
+    app = make_app(database_url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            # A previous run may have left tables behind: start from an empty schema.
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(migrated_database: str) -> Iterator[Flask]:
+    application = make_app(migrated_database)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        _empty_every_table()
+        limiter.reset()
+        db.engine.dispose()
+
+
+def _empty_every_table() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
