@@ -75,6 +75,9 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_options = {
         **app.jinja_options,
         "undefined": ChainableUndefined,
+        # The NHS.UK macros live in .jinja files, which Flask would not autoescape by name:
+        # escape everything, or a carer's comment could run as script on the check page.
+        "autoescape": True,
         "loader": ChoiceLoader(
             [
                 FileSystemLoader(str(app.root_path) + "/templates"),

@@ -48,9 +48,15 @@ def migrated_database(database_url: str) -> str:
 
 @pytest.fixture
 def app(migrated_database: str) -> Iterator[Flask]:
+    """A fresh app on the migrated database; tables are emptied afterwards.
+
+    No application context is held open during the test: each test-client request must get
+    its own context (its own `g` and database session), as it would in a real server. Tests
+    that read or write the database directly use `with app.app_context():`.
+    """
     application = make_app(migrated_database)
+    yield application
     with application.app_context():
-        yield application
         db.session.remove()
         _empty_every_table()
         limiter.reset()
