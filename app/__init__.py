@@ -24,6 +24,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     chosen.check(app.config)
     _prepare_instance_folder(app)
     _configure_templates(app)
+    from app.components import ComponentRenderer
+
+    app.jinja_env.globals["component"] = ComponentRenderer(app.jinja_env)
 
     from app.extensions import babel, csrf, db, limiter, migrate
 
