@@ -1,0 +1,138 @@
+"""Routing: which pages and questions a carer sees, given the answers so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .schema import Answers, AnswerValue, Item, Page, Questionnaire
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    """Counts over the answerable questions on the carer's path."""
+
+    answered: int
+    skipped: int
+    unseen: int
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.skipped + self.unseen
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """The answers that still count, and the items shown, after one pass over the file."""
+
+    answers: dict[str, AnswerValue | None]
+    shown: frozenset[str]
+
+
+def _walk(q: Questionnaire, answers: Answers) -> _Walk:
+    # A condition may only read items earlier in the file (validation enforces it), so a
+    # single forward pass settles everything: by the time an item is reached, every answer
+    # its conditions read has already been kept or dropped.
+    kept: dict[str, AnswerValue | None] = {}
+    shown: set[str] = set()
+    for page in q.pages:
+        if page.show_if is not None and not page.show_if.evaluate(kept):
+            continue
+        for item in page.items:
+            if item.show_if is None or item.show_if.evaluate(kept):
+                shown.add(item.id)
+                if item.id in answers:
+                    kept[item.id] = answers[item.id]
+    return _Walk(kept, frozenset(shown))
+
+
+def prune_answers(q: Questionnaire, answers: Answers) -> dict[str, AnswerValue | None]:
+    """Drop answers routing no longer asks for (e.g. after the carer changed a filter answer)."""
+    return _walk(q, answers).answers
+
+
+def off_path_items(q: Questionnaire, answers: Answers) -> frozenset[str]:
+    """Ids in ``answers`` that should not be there: off the path, or not in this questionnaire."""
+    return frozenset(answers) - frozenset(_walk(q, answers).answers)
+
+
+def item_is_shown(q: Questionnaire, item: Item, answers: Answers) -> bool:
+    """Whether the item's page condition and its own condition both hold."""
+    return item.id in _walk(q, answers).shown
+
+
+def visible_items(q: Questionnaire, page: Page, answers: Answers) -> tuple[Item, ...]:
+    """The items on ``page`` the carer is asked, in order (none when the page is skipped)."""
+    shown = _walk(q, answers).shown
+    return tuple(item for item in page.items if item.id in shown)
+
+
+def page_is_shown(q: Questionnaire, page: Page, answers: Answers) -> bool:
+    """Whether the page's condition holds and at least one of its items is shown."""
+    return bool(visible_items(q, page, answers))
+
+
+def _on_path(page: Page, shown: frozenset[str]) -> bool:
+    return any(item.id in shown for item in page.items)
+
+
+def path(q: Questionnaire, answers: Answers) -> tuple[Page, ...]:
+    """The pages this carer goes through, in order."""
+    shown = _walk(q, answers).shown
+    return tuple(page for page in q.pages if _on_path(page, shown))
+
+
+def _position(q: Questionnaire, page_id: str) -> int:
+    q.page(page_id)  # raises UnknownPage for an id this questionnaire does not have
+    return next(index for index, page in enumerate(q.pages) if page.id == page_id)
+
+
+def next_page(q: Questionnaire, answers: Answers, current_page_id: str | None) -> Page | None:
+    """The path page after ``current_page_id`` (the first when None); None when finished."""
+    start = 0 if current_page_id is None else _position(q, current_page_id) + 1
+    shown = _walk(q, answers).shown
+    return next((page for page in q.pages[start:] if _on_path(page, shown)), None)
+
+
+def previous_page(q: Questionnaire, answers: Answers, current_page_id: str | None) -> Page | None:
+    """The path page before ``current_page_id``; None at the start (or when it is None)."""
+    if current_page_id is None:
+        return None
+    end = _position(q, current_page_id)
+    shown = _walk(q, answers).shown
+    return next((page for page in reversed(q.pages[:end]) if _on_path(page, shown)), None)
+
+
+def first_unseen_page(q: Questionnaire, answers: Answers) -> Page | None:
+    """The first path page with a question never seen; None when every one has been seen."""
+    shown = _walk(q, answers).shown
+    for page in q.pages:
+        for item in page.items:
+            if item.id in shown and item.is_answerable and item.id not in answers:
+                return page
+    return None
+
+
+def progress(q: Questionnaire, answers: Answers, page_id: str) -> tuple[int, int]:
+    """(position of ``page_id`` on the path counting from 1, pages on the path)."""
+    here = _position(q, page_id)
+    shown = _walk(q, answers).shown
+    before = sum(1 for page in q.pages[:here] if _on_path(page, shown))
+    total = sum(1 for page in q.pages if _on_path(page, shown))
+    # A page off the path (a stale link) reads as the next step, never beyond the end.
+    return min(before + 1, max(total, 1)), total
+
+
+def completeness(q: Questionnaire, answers: Answers) -> Completeness:
+    """How many path questions were answered, skipped (seen, left blank) or never seen."""
+    walk = _walk(q, answers)
+    answered = skipped = unseen = 0
+    for item in q.answerable_items:
+        if item.id not in walk.shown:
+            continue
+        if item.id not in walk.answers:
+            unseen += 1
+        elif walk.answers[item.id] in (None, "", ()):
+            skipped += 1
+        else:
+            answered += 1
+    return Completeness(answered, skipped, unseen)
