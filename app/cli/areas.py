@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import click
 from flask.cli import AppGroup
@@ -18,7 +18,7 @@ groups_cli = AppGroup("groups", help="List and add community groups.")
 @areas_cli.command("list")
 def list_areas() -> None:
     """Print slug<TAB>name for every area."""
-    for area in area_service.list_areas(db.session):
+    for area in area_service.list_areas(db.session()):
         click.echo(f"{area.slug}\t{area.name}")
 
 
@@ -31,7 +31,7 @@ def add_area(slug: str, name: str, valid_from: object, valid_to: object) -> None
     """Add an area with a SLUG (used in links) and a NAME."""
     try:
         area = area_service.add_area(
-            db.session, slug, name, _as_date(valid_from), _as_date(valid_to)
+            db.session(), slug, name, _as_date(valid_from), _as_date(valid_to)
         )
     except (DuplicateSlug, InvalidSlug, ValueError) as problem:
         raise click.ClickException(str(problem)) from problem
@@ -41,7 +41,7 @@ def add_area(slug: str, name: str, valid_from: object, valid_to: object) -> None
 @groups_cli.command("list")
 def list_groups() -> None:
     """Print slug<TAB>name for every community group."""
-    for group in area_service.list_groups(db.session):
+    for group in area_service.list_groups(db.session()):
         click.echo(f"{group.slug}\t{group.name}")
 
 
@@ -52,7 +52,7 @@ def list_groups() -> None:
 def add_group(slug: str, name: str, area_slug: str | None) -> None:
     """Add a community group with a SLUG and a NAME."""
     try:
-        group = area_service.add_group(db.session, slug, name, area_slug)
+        group = area_service.add_group(db.session(), slug, name, area_slug)
     except AreaNotFound as problem:
         raise click.ClickException(f"There is no area with the slug {area_slug!r}") from problem
     except (DuplicateSlug, InvalidSlug, ValueError) as problem:
@@ -61,4 +61,4 @@ def add_group(slug: str, name: str, area_slug: str | None) -> None:
 
 
 def _as_date(value: object) -> date | None:
-    return value.date() if hasattr(value, "date") else None  # type: ignore[no-any-return]
+    return value.date() if isinstance(value, datetime) else None

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.clock import utc_now
 
 
-class Area(db.Model):  # type: ignore[name-defined,misc]
+class Area(Base):
     __tablename__ = "areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +31,7 @@ class Area(db.Model):  # type: ignore[name-defined,misc]
         )
 
 
-class CommunityGroup(db.Model):  # type: ignore[name-defined,misc]
+class CommunityGroup(Base):
     __tablename__ = "community_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.area import Area, CommunityGroup
 from app.models.clock import utc_now
 
 
-class Invitation(db.Model):  # type: ignore[name-defined,misc]
+class Invitation(Base):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.area import Area, CommunityGroup
 from app.models.clock import utc_now
 from app.models.invitation import Invitation
@@ -19,7 +19,7 @@ class ResponseStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Response(db.Model):  # type: ignore[name-defined,misc]
+class Response(Base):
     __tablename__ = "responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +56,7 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
         return self.status == ResponseStatus.SUBMITTED
 
 
-class Answer(db.Model):  # type: ignore[name-defined,misc]
+class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (UniqueConstraint("response_id", "item_id"),)
 
@@ -70,7 +70,7 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-class ResponsePerson(db.Model):  # type: ignore[name-defined,misc]
+class ResponsePerson(Base):
     """The name the carer gave for the person who died, used only to word the questions."""
 
     __tablename__ = "response_people"

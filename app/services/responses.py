@@ -127,9 +127,9 @@ def open_response(session: Session, response_id: str | None) -> Response:
     return response
 
 
-def load_answers(session: Session, response: Response, questionnaire: Questionnaire) -> dict[
-    str, AnswerValue | None
-]:
+def load_answers(
+    session: Session, response: Response, questionnaire: Questionnaire
+) -> dict[str, AnswerValue | None]:
     """Stored answers as engine values; items no longer in the questionnaire are ignored."""
     answers: dict[str, AnswerValue | None] = {}
     rows = session.execute(
@@ -240,17 +240,17 @@ def save_page(
     # so no stored answer ever contradicts the routing (the import checks the same rule).
     kept = prune_answers(questionnaire, answers)
     now = utc_now()
-    for item_id, row in rows.items():
+    for item_id, stale in rows.items():
         if item_id not in kept:
-            session.delete(row)
+            session.delete(stale)
     for item_id, value in kept.items():
         text = None if value is None else serialise_answer(questionnaire.item(item_id), value)
-        row = rows.get(item_id)
-        if row is None:
+        existing = rows.get(item_id)
+        if existing is None:
             session.add(Answer(response_id=locked.id, item_id=item_id, value=text, updated_at=now))
-        elif row.value != text:
-            row.value = text
-            row.updated_at = now
+        elif existing.value != text:
+            existing.value = text
+            existing.updated_at = now
     following = next_page(questionnaire, kept, page_id)
     locked.current_page_id = following.id if following else None
     locked.updated_at = now
@@ -287,9 +287,7 @@ def response_for_resume_code(session: Session, code: str, key: str) -> Response:
     return response
 
 
-def submit_response(
-    session: Session, response: Response, questionnaire: Questionnaire
-) -> Response:
+def submit_response(session: Session, response: Response, questionnaire: Questionnaire) -> Response:
     """Mark the response submitted exactly once; a second submit changes nothing."""
     begin_write(session)
     result = session.execute(
@@ -313,9 +311,7 @@ def submit_response(
 
 def _lock_open_response(session: Session, response: Response) -> Response:
     """Re-read the response under a row lock so two tabs cannot interleave their saves."""
-    locked = session.scalar(
-        select(Response).where(Response.id == response.id).with_for_update()
-    )
+    locked = session.scalar(select(Response).where(Response.id == response.id).with_for_update())
     if locked is None:
         session.rollback()
         raise ResponseNotFound()

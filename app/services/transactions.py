@@ -13,10 +13,8 @@ def begin_write(session: Session) -> None:
     take row locks instead and this is an ordinary BEGIN.
     """
     # Reads earlier in the request may have opened a deferred transaction; nothing is pending
-    # then, so ending it lets the write start cleanly with the right BEGIN. (Flask-SQLAlchemy
-    # hands services a scoped_session proxy, which does not offer in_transaction().)
-    real_session = session() if callable(session) else session
-    if real_session.in_transaction():
-        assert not (real_session.new or real_session.dirty or real_session.deleted)
-        real_session.rollback()
-    real_session.connection(execution_options={"sqlite_begin_immediate": True})
+    # then, so ending it lets the write start cleanly with the right BEGIN.
+    if session.in_transaction():
+        assert not (session.new or session.dirty or session.deleted), "unsaved changes"
+        session.rollback()
+    session.connection(execution_options={"sqlite_begin_immediate": True})

@@ -48,6 +48,6 @@ def bound_response_id() -> str | None:
 
 def current_open_response() -> Response:
     """The bound response if it may still change (raises ResponseNotFound/AlreadySubmitted)."""
-    response = response_service.open_response(db.session, bound_response_id())
+    response = response_service.open_response(db.session(), bound_response_id())
     g.survey_language = response.language
     return response

@@ -36,9 +36,9 @@ PageResult = str | WerkzeugResponse | tuple[str, int]
 @limiter.limit("30 per minute")
 def invitation_link(token: str) -> PageResult:
     try:
-        invitation = response_service.invitation_for_token(db.session, token)
+        invitation = response_service.invitation_for_token(db.session(), token)
         response = response_service.response_for_invitation(
-            db.session, invitation, default_questionnaire()
+            db.session(), invitation, default_questionnaire()
         )
     except InvitationNotFound:
         abort(404)
@@ -52,10 +52,10 @@ def invitation_link(token: str) -> PageResult:
 @bp.get("/a/<slug>")
 def open_link(slug: str) -> PageResult:
     try:
-        area = area_service.area_by_slug(db.session, slug, on=utc_now().date())
+        area = area_service.area_by_slug(db.session(), slug, on=utc_now().date())
     except AreaNotFound:
         abort(404)
-    group = area_service.group_for_area(db.session, request.args.get("group"), area)
+    group = area_service.group_for_area(db.session(), request.args.get("group"), area)
     return render_template(
         "survey/welcome.html",
         start_url=url_for("survey.start_open_link", slug=area.slug),
@@ -67,7 +67,7 @@ def open_link(slug: str) -> PageResult:
 @bp.post("/a/<slug>/start")
 def start_open_link(slug: str) -> PageResult:
     try:
-        area = area_service.area_by_slug(db.session, slug, on=utc_now().date())
+        area = area_service.area_by_slug(db.session(), slug, on=utc_now().date())
     except AreaNotFound:
         abort(404)
     # A second click or a second tab carries on with the response already started here.
@@ -77,9 +77,9 @@ def start_open_link(slug: str) -> PageResult:
             return _redirect_after_start(existing)
     except (ResponseNotFound, ResponseAlreadySubmitted):
         pass
-    group = area_service.group_for_area(db.session, request.form.get("group"), area)
+    group = area_service.group_for_area(db.session(), request.form.get("group"), area)
     response = response_service.start_response(
-        db.session, default_questionnaire(), area=area, channel="web", community_group=group
+        db.session(), default_questionnaire(), area=area, channel="web", community_group=group
     )
     bind_response(response)
     return redirect(url_for("survey.consent"))
@@ -104,7 +104,7 @@ def consent() -> PageResult:
     if request.method == "POST":
         choice = request.form.get("consent")
         if choice == "yes":
-            response_service.record_consent(db.session, response)
+            response_service.record_consent(db.session(), response)
             return redirect(url_for("survey.person"))
         if choice == "no":
             return render_template("survey/not_now.html")
@@ -120,11 +120,11 @@ def person() -> PageResult:
         return response
     if response.consent_given_at is None:
         return redirect(url_for("survey.consent"))
-    name = response_service.person_name(db.session, response) or ""
+    name = response_service.person_name(db.session(), response) or ""
     if request.method == "POST":
         name = request.form.get("person_name", "")
         try:
-            response_service.set_person_name(db.session, response, name)
+            response_service.set_person_name(db.session(), response, name)
         except PageAnswersInvalid as invalid:
             return render_template("survey/person.html", name=name, errors=invalid.errors), 400
         return _redirect_to_resume_point(response, after_person=True)
@@ -139,7 +139,7 @@ def question_page(page_id: str) -> PageResult:
     if response.consent_given_at is None:
         return redirect(url_for("survey.consent"))
     questionnaire = questionnaire_for(response)
-    answers = response_service.load_answers(db.session, response, questionnaire)
+    answers = response_service.load_answers(db.session(), response, questionnaire)
     if not questionnaire.has_page(page_id) or not page_is_shown(
         questionnaire, questionnaire.page(page_id), answers
     ):
@@ -154,7 +154,7 @@ def question_page(page_id: str) -> PageResult:
         message = "This page changed since you opened it. Please check your answers and try again."
         return _render_question_page(response, page_id, answers, {}, message, return_to_check), 400
     try:
-        saved = response_service.save_page(db.session, response, questionnaire, page_id, form)
+        saved = response_service.save_page(db.session(), response, questionnaire, page_id, form)
     except PageAnswersInvalid as invalid:
         return (
             _render_question_page(response, page_id, form, invalid.errors, None, return_to_check),
@@ -177,8 +177,8 @@ def check_answers() -> PageResult:
     if isinstance(response, WerkzeugResponse):
         return response
     questionnaire = questionnaire_for(response)
-    answers = response_service.load_answers(db.session, response, questionnaire)
-    name = response_service.person_name(db.session, response)
+    answers = response_service.load_answers(db.session(), response, questionnaire)
+    name = response_service.person_name(db.session(), response)
     sections = build_check_rows(questionnaire, answers, name)
     return render_template("survey/check.html", sections=sections, person_name=name)
 
@@ -187,11 +187,11 @@ def check_answers() -> PageResult:
 def submit() -> PageResult:
     response_id = bound_response_id()
     try:
-        response = response_service.response_by_public_id(db.session, response_id)
+        response = response_service.response_by_public_id(db.session(), response_id)
     except ResponseNotFound:
         return redirect(url_for("survey.resume"))
     if not response.is_submitted:
-        response_service.submit_response(db.session, response, questionnaire_for(response))
+        response_service.submit_response(db.session(), response, questionnaire_for(response))
     # Submitting twice (double click, back button, retry) lands on the same thank-you page.
     return redirect(url_for("survey.thank_you"))
 
@@ -199,7 +199,7 @@ def submit() -> PageResult:
 @bp.get("/survey/thank-you")
 def thank_you() -> PageResult:
     try:
-        response = response_service.response_by_public_id(db.session, bound_response_id())
+        response = response_service.response_by_public_id(db.session(), bound_response_id())
     except ResponseNotFound:
         return redirect(url_for("main.home"))
     if not response.is_submitted:
@@ -213,7 +213,7 @@ def saved() -> PageResult:
     if isinstance(response, WerkzeugResponse):
         return response
     code = response_service.issue_resume_code(
-        db.session, response, str(current_app.config["SECRET_KEY"])
+        db.session(), response, str(current_app.config["SECRET_KEY"])
     )
     return render_template(
         "survey/saved.html", resume_code=code, by_invitation=response.invitation_id is not None
@@ -229,7 +229,7 @@ def resume() -> PageResult:
         code = request.form.get("resume_code", "")[:40]
         try:
             response = response_service.response_for_resume_code(
-                db.session, code, str(current_app.config["SECRET_KEY"])
+                db.session(), code, str(current_app.config["SECRET_KEY"])
             )
         except ResponseNotFound:
             error = (
@@ -262,7 +262,7 @@ def _redirect_to_resume_point(
     response: Response, *, after_person: bool = False, prefer_check: bool = False
 ) -> WerkzeugResponse:
     questionnaire = questionnaire_for(response)
-    answers = response_service.load_answers(db.session, response, questionnaire)
+    answers = response_service.load_answers(db.session(), response, questionnaire)
     if not answers and not after_person and not prefer_check:
         return redirect(url_for("survey.person"))
     page_id = response_service.resume_page_id(questionnaire, response, answers)
@@ -280,9 +280,9 @@ def _render_question_page(
     return_to_check: bool,
 ) -> str:
     questionnaire = questionnaire_for(response)
-    stored = response_service.load_answers(db.session, response, questionnaire)
+    stored = response_service.load_answers(db.session(), response, questionnaire)
     shown_values = answers if isinstance(answers, dict) and errors else stored
-    name = response_service.person_name(db.session, response)
+    name = response_service.person_name(db.session(), response)
     view = build_page_view(questionnaire, page_id, stored, shown_values, errors, name)
     previous = previous_page(questionnaire, stored, page_id)
     if return_to_check:
