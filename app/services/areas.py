@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Area, CommunityGroup
 from app.services.errors import AreaNotFound, CommunityGroupNotFound, DuplicateSlug, InvalidSlug
+from app.services.transactions import begin_write
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -41,7 +42,9 @@ def add_area(
     valid_to: date | None = None,
 ) -> Area:
     check_slug(slug)
+    begin_write(session)
     if session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
+        session.rollback()
         raise DuplicateSlug(f"An area with the slug {slug!r} already exists")
     area = Area(slug=slug, name=check_name(name), valid_from=valid_from, valid_to=valid_to)
     session.add(area)
@@ -65,9 +68,12 @@ def add_group(
     session: Session, slug: str, name: str, area_slug: str | None = None
 ) -> CommunityGroup:
     check_slug(slug)
+    area_id = area_by_slug(session, area_slug).id if area_slug else None
+    begin_write(session)
     if session.scalar(select(CommunityGroup.id).where(CommunityGroup.slug == slug)) is not None:
+        session.rollback()
         raise DuplicateSlug(f"A community group with the slug {slug!r} already exists")
-    area = area_by_slug(session, area_slug) if area_slug else None
+    area = session.get(Area, area_id) if area_id is not None else None
     group = CommunityGroup(slug=slug, name=check_name(name), area=area)
     session.add(group)
     session.commit()

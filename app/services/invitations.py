@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.models import Area, CommunityGroup, Invitation
 from app.models.clock import utc_now
 from app.services.secrets_for_links import hash_link_token, new_link_token
+from app.services.transactions import begin_write
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ def create_invitation(
     valid_days: int | None = 120,
 ) -> IssuedInvitation:
     token = new_link_token()
+    begin_write(session)
     invitation = Invitation(
         token_hash=hash_link_token(token),
         area=area,

@@ -61,6 +61,7 @@ def start_response(
     community_group: CommunityGroup | None = None,
     invitation: Invitation | None = None,
 ) -> Response:
+    begin_write(session)
     response = Response(
         response_id=str(uuid.uuid4()),
         questionnaire_id=questionnaire.id,
