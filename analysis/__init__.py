@@ -1,0 +1,1 @@
+"""Analysis of survey responses: indicators, scores, standardisation, themes, disclosure control."""
