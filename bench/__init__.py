@@ -1,0 +1,1 @@
+"""Benchmarks: each measures a bare reference in the same run and reports the ratio."""
