@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
@@ -101,17 +101,17 @@ def raw_form_for_page(page: Page, form: MultiDict[str, str]) -> dict[str, str | 
 
 def build_page_view(
     questionnaire: Questionnaire,
-    page_id: str,
+    route: Sequence[Page],
+    position: int,
     stored: Mapping[str, AnswerValue | None],
     shown: Mapping[str, object],
     errors: Mapping[str, str],
     person_name: str | None,
 ) -> PageView:
-    page = questionnaire.page(page_id)
+    """The page at `position` (0-based) of the carer's route, ready for the template."""
+    page = route[position]
     phrase = person_phrase(questionnaire, stored, person_name)
     section = next(s for s in questionnaire.sections if s.id == page.section_id)
-    route = path(questionnaire, stored)
-    position = next((i for i, p in enumerate(route, start=1) if p.id == page.id), len(route))
     is_first_page_of_section = section.pages[0].id == page.id
     questions = tuple(
         _question_view(item, shown.get(item.id), errors.get(item.id), phrase)
@@ -124,7 +124,7 @@ def build_page_view(
         if section.intro and is_first_page_of_section
         else None,
         questions=questions,
-        position=position,
+        position=position + 1,
         total=len(route),
         errors=dict(errors),
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.extensions import db, limiter
 from app.models import Response
 from app.models.clock import utc_now
-from app.questionnaire import page_is_shown, previous_page
+from app.questionnaire import path
 from app.services import areas as area_service
 from app.services import responses as response_service
 from app.services.errors import (
@@ -139,29 +141,30 @@ def question_page(page_id: str) -> PageResult:
     if response.consent_given_at is None:
         return redirect(url_for("survey.consent"))
     questionnaire = questionnaire_for(response)
-    answers = response_service.load_answers(db.session(), response, questionnaire)
-    if not questionnaire.has_page(page_id) or not page_is_shown(
-        questionnaire, questionnaire.page(page_id), answers
-    ):
-        return _redirect_to_resume_point(response)
     return_to_check = request.values.get("return_to") == "check"
     if request.method == "GET":
-        return _render_question_page(response, page_id, answers, {}, None, return_to_check)
+        page = _render_question_page(response, page_id, None, {}, None, return_to_check)
+        return page if page is not None else _redirect_to_resume_point(response)
 
+    if not questionnaire.has_page(page_id):
+        return _redirect_to_resume_point(response)
     form = raw_form_for_page(questionnaire.page(page_id), request.form)
     if request.form.get("page_id") != page_id:
         # A stale tab or an edited form: show the page as it is now, keep what was stored.
         message = "This page changed since you opened it. Please check your answers and try again."
-        return _render_question_page(response, page_id, answers, {}, message, return_to_check), 400
+        page = _render_question_page(response, page_id, None, {}, message, return_to_check)
+        return (page, 400) if page is not None else _redirect_to_resume_point(response)
     try:
+        # save_page re-reads the response under a lock and checks the route itself, so the
+        # common path costs one lock, one read of the answers and one commit.
         saved = response_service.save_page(db.session(), response, questionnaire, page_id, form)
     except PageAnswersInvalid as invalid:
-        return (
-            _render_question_page(response, page_id, form, invalid.errors, None, return_to_check),
-            400,
-        )
+        page = _render_question_page(response, page_id, form, invalid.errors, None, return_to_check)
+        return (page, 400) if page is not None else _redirect_to_resume_point(response)
     except PageNotOnRoute:
         return _redirect_to_resume_point(response)
+    except ResponseAlreadySubmitted:
+        return redirect(url_for("survey.thank_you"))
     if request.form.get("action") == "save_and_exit":
         return redirect(url_for("survey.saved"))
     if return_to_check:
@@ -274,21 +277,25 @@ def _redirect_to_resume_point(
 def _render_question_page(
     response: Response,
     page_id: str,
-    answers: object,
+    posted: dict[str, str | list[str]] | None,
     errors: dict[str, str],
     page_message: str | None,
     return_to_check: bool,
-) -> str:
+) -> str | None:
+    """The question page, or None when the page is not on this carer's route."""
     questionnaire = questionnaire_for(response)
     stored = response_service.load_answers(db.session(), response, questionnaire)
-    shown_values = answers if isinstance(answers, dict) and errors else stored
+    route = path(questionnaire, stored)
+    position = next((i for i, page in enumerate(route) if page.id == page_id), None)
+    if position is None:
+        return None
     name = response_service.person_name(db.session(), response)
-    view = build_page_view(questionnaire, page_id, stored, shown_values, errors, name)
-    previous = previous_page(questionnaire, stored, page_id)
+    shown_values: Mapping[str, object] = posted if posted is not None and errors else stored
+    view = build_page_view(questionnaire, route, position, stored, shown_values, errors, name)
     if return_to_check:
         back_url = url_for("survey.check_answers")
-    elif previous is not None:
-        back_url = url_for("survey.question_page", page_id=previous.id)
+    elif position > 0:
+        back_url = url_for("survey.question_page", page_id=route[position - 1].id)
     else:
         back_url = url_for("survey.person")
     return render_template(

@@ -20,7 +20,7 @@ from tests.survey.test_journey import answers_in, start_open_link, walk_to_check
 @pytest.fixture
 def area(app: Flask) -> str:
     with app.app_context():
-        area_service.add_area(db.session, "north-riverside", "North Riverside ICB")
+        area_service.add_area(db.session(), "north-riverside", "North Riverside ICB")
     return "north-riverside"
 
 
@@ -48,8 +48,8 @@ def test_a_used_up_link_looks_exactly_like_an_unknown_one(
 ) -> None:
     with app.app_context():
         issued = invitation_service.create_invitation(
-            db.session,
-            area=area_service.area_by_slug(db.session, area),
+            db.session(),
+            area=area_service.area_by_slug(db.session(), area),
             questionnaire_id="voices-core",
         )
         token = issued.token

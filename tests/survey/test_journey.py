@@ -96,7 +96,7 @@ def test_a_carer_answers_about_home_and_hospital_and_skips_care_home_and_hospice
     app: Flask, client: FlaskClient
 ) -> None:
     with app.app_context():
-        area_service.add_area(db.session, "north-riverside", "North Riverside ICB")
+        area_service.add_area(db.session(), "north-riverside", "North Riverside ICB")
     walker = start_open_link(client)
     pages = walk_to_check_page(walker)
 
@@ -139,7 +139,7 @@ def test_after_submission_the_journey_cannot_change_answers(
     app: Flask, client: FlaskClient
 ) -> None:
     with app.app_context():
-        area_service.add_area(db.session, "north-riverside", "North Riverside ICB")
+        area_service.add_area(db.session(), "north-riverside", "North Riverside ICB")
     walker = start_open_link(client)
     first_page = walker.path
     walker.submit({"about.relationship": "child"})
@@ -158,7 +158,7 @@ def test_changing_an_answer_from_the_check_page_opens_the_new_questions(
     app: Flask, client: FlaskClient
 ) -> None:
     with app.app_context():
-        area_service.add_area(db.session, "north-riverside", "North Riverside ICB")
+        area_service.add_area(db.session(), "north-riverside", "North Riverside ICB")
     walker = start_open_link(client)
     walk_to_check_page(walker)
     assert walker.soup is not None

@@ -17,7 +17,7 @@ def test_a_carer_with_a_resume_code_carries_on_after_a_restart(
     app: Flask, client: FlaskClient, migrated_database: str
 ) -> None:
     with app.app_context():
-        area_service.add_area(db.session, "north-riverside", "North Riverside ICB")
+        area_service.add_area(db.session(), "north-riverside", "North Riverside ICB")
     walker = start_open_link(client)
     walker.submit({"about.relationship": "spouse_partner"})
     walker.submit({"about.age_band": "75_84"}, button_value="save_and_exit")
@@ -49,9 +49,9 @@ def test_a_personal_link_opens_the_same_response_after_a_restart(
     app: Flask, client: FlaskClient, migrated_database: str
 ) -> None:
     with app.app_context():
-        area = area_service.add_area(db.session, "north-riverside", "North Riverside ICB")
+        area = area_service.add_area(db.session(), "north-riverside", "North Riverside ICB")
         token = invitation_service.create_invitation(
-            db.session, area=area, questionnaire_id="voices-core"
+            db.session(), area=area, questionnaire_id="voices-core"
         ).token
     walker = SurveyWalker(client)
     walker.get(f"/s/{token}")
