@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from typing import Any
 
 from flask import Flask
@@ -96,14 +97,16 @@ def _select_locale() -> str:
     return current_language()
 
 
-_sqlite_listener_installed: set[int] = set()
+# Engines already configured; weak so a disposed app's engine (and its id) can go away
+# without a new engine at the same address being mistaken for a configured one.
+_configured_sqlite_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
     """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write transactions on SQLite."""
-    if engine.dialect.name != "sqlite" or id(engine) in _sqlite_listener_installed:
+    if engine.dialect.name != "sqlite" or engine in _configured_sqlite_engines:
         return
-    _sqlite_listener_installed.add(id(engine))
+    _configured_sqlite_engines.add(engine)
     on_disk = engine.url.database not in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
