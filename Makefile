@@ -1,0 +1,87 @@
+# Carer Voices — the front door.  `make help` lists the targets.
+#
+# On a fresh machine `make run` alone installs everything and serves the app on
+# http://127.0.0.1:5000, and `make test` alone installs everything and runs the
+# whole test suite.  Installs are stamped, so repeat runs are quick.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+VENDOR_DIR := app/static/vendor/nhsuk
+PY_STAMP := $(VENV)/.installed-deps
+NODE_STAMP := node_modules/.installed-deps
+VENDOR_STAMP := $(VENDOR_DIR)/.vendored
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: help install db run browsers test lint format typecheck bench clean distclean
+
+help: ## List the targets
+	@echo "Carer Voices — make targets:"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) \
+		| awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+install: $(PY_STAMP) $(VENDOR_STAMP) ## Create .venv, install Python + npm deps, copy NHS.UK assets to app/static/vendor
+
+$(PY):
+	python3 -m venv $(VENV)
+
+# Editable install of the project's (empty) package pulls in every runtime and
+# dev dependency listed in pyproject.toml.
+$(PY_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || scripts/ensure-apt.sh /usr/bin/npm npm
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor_nhsuk.py
+	python3 scripts/vendor_nhsuk.py node_modules/nhsuk-frontend/dist/nhsuk $(VENDOR_DIR)
+	@touch $@
+
+db: install ## Apply database migrations and seed the demo area (idempotent)
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+
+run: install db ## Install, migrate, seed, then serve on http://127.0.0.1:5000 (HOST/PORT override)
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+browsers: ## Install Debian's Chromium (for the browser tests) if /usr/bin/chromium is missing
+	scripts/ensure-apt.sh $(CHROMIUM) chromium fonts-liberation
+
+# pytest exits non-zero (5) when it collects no tests, so that fails `make test`.
+# (Add the questionnaire-catalogue and lint checks here as further recipe lines.)
+test: install browsers ## Install everything, then run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(PY_STAMP) ## ruff check + ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(PY_STAMP) ## Apply ruff's formatter and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(PY_STAMP) ## mypy (strict; files configured in pyproject.toml)
+	$(VENV)/bin/mypy
+
+bench: install ## Run the benchmarks (python -m bench) if bench/ exists
+	@if [ -d bench ]; then $(PY) -m bench; else echo "bench/ does not exist yet: nothing to run"; fi
+
+clean: ## Remove generated files: vendored assets, caches, build output
+	rm -rf app/static/vendor build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -print0 \
+		| xargs -0 rm -rf
+
+distclean: clean ## clean, and also remove .venv and node_modules
+	rm -rf $(VENV) node_modules
