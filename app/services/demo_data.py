@@ -577,21 +577,29 @@ def _answer(
         # Dying where they wished is the strongest reason to say it was the right place.
         wished = answers.get("pref.place") == respondent.place_of_death
         return _choose(rng, (("yes", 95 if wished else 65), ("no", 5 if wished else 35), ("dk", 5)))
+    if item.type == "text":
+        return _free_text(rng, respondent, item_id)
     if item_id in _EVALUATIVE:
         return _evaluative_answer(rng, respondent, item_id, _EVALUATIVE[item_id])
     if item_id in _FACTUAL:
         return _choose(rng, _FACTUAL[item_id])
-    return _fallback_answer(rng, respondent, item)
+    return _fallback_answer(rng, item)
 
 
-def _fallback_answer(rng: random.Random, respondent: _Respondent, item: Item) -> AnswerValue | None:
-    """Items added to the questionnaire later, with no tuned weights: a plausible answer."""
-    if item.id == "overall.good" and rng.random() < 0.55:
+def _free_text(rng: random.Random, respondent: _Respondent, item_id: str) -> str | None:
+    """A comment from the built-in bank, or None (most carers leave most boxes empty)."""
+    if item_id == "overall.good" and rng.random() < 0.55:
         return _comment(rng, _GOOD_COMMENTS, respondent.language)
-    if item.id == "overall.improve" and rng.random() < (0.7 if respondent.experience < 0 else 0.35):
+    # People who had a worse time more often say what should change.
+    if item_id == "overall.improve" and rng.random() < (0.7 if respondent.experience < 0 else 0.35):
         return _comment(rng, _IMPROVE_COMMENTS, respondent.language)
-    if item.id == "overall.other" and rng.random() < 0.12:
+    if item_id == "overall.other" and rng.random() < 0.12:
         return _comment(rng, _OTHER_COMMENTS, respondent.language)
+    return None
+
+
+def _fallback_answer(rng: random.Random, item: Item) -> AnswerValue | None:
+    """Items added to the questionnaire later, with no tuned weights: a plausible answer."""
     if item.type == "single" and item.options:
         return rng.choice(item.substantive_codes or item.option_codes)
     if item.type == "multiple" and item.options:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import operator
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +45,8 @@ from app.services.response_export import (
 from app.services.transactions import begin_write
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
+# Far above a real row (80 columns of 5,000-character comments); a binary file is stopped early.
+MAX_LINE_BYTES = 8 * 1024 * 1024
 IMPORT_BATCH_SIZE = 2_000
 RESPONSE_ID_MAX = 64
 CHANNELS = frozenset({"web", "sms", "paper", "import", "phone"})
@@ -203,9 +207,9 @@ def import_responses_csv(
     summary.problems[:0] = header_problems
     summary.problem_count += len(header_problems)
     summary.invalid_skipped = len(invalid_lines)
+    session.rollback()  # end the first pass's read transaction before anything else
     if summary.problem_count and not skip_invalid:
         raise ImportRowsInvalid(summary.problems, summary.problem_count, len(invalid_lines))
-    session.rollback()  # end the reads of the first pass before any write begins
     if _file_stamp(source) != stamp:
         raise ImportFileChanged("the file changed while it was being checked; nothing was imported")
 
@@ -244,13 +248,38 @@ def _file_stamp(source: Path) -> tuple[int, int]:
     return status.st_size, status.st_mtime_ns
 
 
+class _NotUtf8(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+class _TooLong(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 class _CsvRows:
     """(first line number, cells) for each record; file-level faults become ImportFileUnreadable."""
 
     def __init__(self, source: Path) -> None:
-        # utf-8-sig drops the byte-order mark Excel writes; strict errors reject any other encoding.
-        self._handle = source.open(encoding="utf-8-sig", errors="strict", newline="")
-        self._reader = csv.reader(self._handle, strict=True)
+        self._handle = source.open("rb")
+        self._reader = csv.reader(self._decoded_lines(), strict=True)
+
+    def _decoded_lines(self) -> Iterator[str]:
+        # Decoding line by line (not in the blocks a text file reads) lets a bad byte be
+        # reported on its own line, and a file without line breaks is stopped early.
+        number = 0
+        while raw := self._handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES:
+                raise _TooLong(number)
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)  # Excel's "CSV UTF-8" starts with one
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as problem:
+                raise _NotUtf8(number, problem.start + 1) from problem
 
     def __enter__(self) -> _CsvRows:
         return self
@@ -267,17 +296,17 @@ class _CsvRows:
             line = self._reader.line_num + 1
             try:
                 cells = next(self._reader)
-            except UnicodeDecodeError as problem:
-                raise ImportFileUnreadable(
-                    [
-                        RowProblem(
-                            line,
-                            None,
-                            "the file is not UTF-8 text (save it from the spreadsheet as "
-                            f"'CSV UTF-8'); byte {problem.start} of this part cannot be read",
-                        )
-                    ]
-                ) from problem
+            except _NotUtf8 as problem:
+                message = (
+                    "the file is not UTF-8 text (in the spreadsheet, save it as 'CSV UTF-8'); "
+                    f"byte {problem.column} of this line cannot be read"
+                )
+                raise ImportFileUnreadable([RowProblem(problem.line, None, message)]) from None
+            except _TooLong as problem:
+                message = (
+                    f"a line longer than {MAX_LINE_BYTES // 2**20} MB: this is not a responses CSV"
+                )
+                raise ImportFileUnreadable([RowProblem(problem.line, None, message)]) from None
             except csv.Error as problem:
                 raise ImportFileUnreadable(
                     [RowProblem(line, None, f"this is not well-formed CSV ({problem})")]
@@ -332,6 +361,13 @@ class _VersionColumns:
             (item, position, {} if item.is_choice else None) for item, position in known
         )
         self.neutralised = {item.id: is_neutralised_column(item) for item, _ in known}
+        positions = [position for _, position in known]
+        # One C-level call picks this version's item cells out of a row.
+        self.cells_of: Callable[[list[str]], Sequence[str]] = (
+            operator.itemgetter(*positions)
+            if len(positions) > 1
+            else (lambda cells: [cells[position] for position in positions])
+        )
         conditions = [page.show_if for page in questionnaire.pages] + [
             item.show_if for item in questionnaire.items
         ]
@@ -617,9 +653,11 @@ class _RowChecker:
                 )
         values: dict[str, AnswerValue | None] = {}
         texts: dict[str, str] = {}
-        for item, position, accepted in version.known:
-            raw = cells[position]
-            if not raw or raw.isspace():
+        raws = version.cells_of(cells)
+        for index in [index for index, raw in enumerate(raws) if raw]:
+            raw = raws[index]
+            item, _position, accepted = version.known[index]
+            if raw.isspace():
                 continue  # not answered: stored as no row (see import_responses_csv)
             parsed = accepted.get(raw) if accepted is not None else None
             if parsed is None:
@@ -629,19 +667,17 @@ class _RowChecker:
                 if accepted is not None:
                     accepted[raw] = parsed
             values[item.id], texts[item.id] = parsed
-        if values:
-            hidden = version.hidden_items(values)
-            # Reported in column order, so the first message names the earliest stray answer.
-            for item, _position, _accepted in version.known:
-                if item.id in values and item.id in hidden:
-                    problems.append(
-                        RowProblem(
-                            line,
-                            item.id,
-                            "answered, but the earlier answers route this response past "
-                            "this question",
-                        )
+        stray = version.hidden_items(values).intersection(values) if values else frozenset()
+        # Reported in column order, so the first message names the earliest stray answer.
+        for item, _position, _accepted in version.known if stray else ():
+            if item.id in stray:
+                problems.append(
+                    RowProblem(
+                        line,
+                        item.id,
+                        "answered, but the earlier answers route this response past this question",
                     )
+                )
         return texts
 
     @staticmethod
@@ -823,7 +859,7 @@ def insert_answers(
             ],
         )
         return
-    to_driver = table.c.updated_at.type.bind_processor(dialect)
+    to_driver = table.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
     stamp = to_driver(updated_at) if to_driver else updated_at
     marks = ", ".join([placeholder] * 4)
     connection.exec_driver_sql(

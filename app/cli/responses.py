@@ -1,0 +1,153 @@
+"""`flask responses export|import`: responses as CSV, for analysis and for paper returns."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.cli.progress import Progress
+from app.extensions import db
+from app.questionnaire import QuestionnaireLibrary
+from app.services.errors import AreaNotFound
+from app.services.response_export import (
+    ExportCountMismatch,
+    export_responses_to_file,
+    write_responses_csv,
+)
+from app.services.response_import import (
+    ImportFileChanged,
+    ImportFileUnreadable,
+    ImportRowsInvalid,
+    import_responses_csv,
+)
+
+responses_cli = AppGroup("responses", help="Export and import responses as CSV.")
+
+
+def _library() -> QuestionnaireLibrary:
+    return QuestionnaireLibrary(Path(current_app.config["QUESTIONNAIRES_DIR"]))
+
+
+@responses_cli.command("export")
+@click.option(
+    "--format", "file_format", type=click.Choice(["csv"]), default="csv", show_default=True
+)
+@click.option("--area", "area_slug", default=None, help="Only this area (its slug).")
+@click.option(
+    "--status",
+    type=click.Choice(["submitted", "all"]),
+    default="submitted",
+    show_default=True,
+    help="'all' adds responses still in progress.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+def export_responses(
+    file_format: str, area_slug: str | None, status: str, out_path: Path | None
+) -> None:
+    """Write one row per response of the default questionnaire; text cells are formula-safe."""
+    questionnaire = _library().get(str(current_app.config["DEFAULT_QUESTIONNAIRE"]))
+    target = str(out_path) if out_path else "standard output"
+    progress = Progress("Exporting responses")
+    include_in_progress = status == "all"
+    try:
+        with progress:
+            if out_path is None:
+                stdout = sys.stdout
+                result = write_responses_csv(
+                    db.session(),
+                    questionnaire,
+                    stdout,
+                    area_slug=area_slug,
+                    include_in_progress=include_in_progress,
+                    on_rows=progress.advance,
+                )
+                stdout.flush()
+            else:
+                result = export_responses_to_file(
+                    db.session(),
+                    questionnaire,
+                    out_path,
+                    area_slug=area_slug,
+                    include_in_progress=include_in_progress,
+                    on_rows=progress.advance,
+                )
+    except AreaNotFound as problem:
+        raise click.ClickException(f"There is no area with the slug {area_slug!r}") from problem
+    except (ExportCountMismatch, OSError) as problem:
+        raise click.ClickException(f"The export failed: {problem}") from problem
+    for other_id, count in result.other_questionnaires.items():
+        click.echo(
+            f"Note: {count} responses to questionnaire {other_id!r} were left out "
+            f"(this export has the columns of {questionnaire.id}).",
+            err=True,
+        )
+    progress.finish(f"Exported {result.rows_written} responses to {target}")
+
+
+@responses_cli.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows and report the rest.")
+@click.option("--dry-run", is_flag=True, help="Check everything, store nothing.")
+def import_responses(source: Path, skip_invalid: bool, dry_run: bool) -> None:
+    """Import responses from a CSV file in the export's format (paper returns, past surveys)."""
+    checking = Progress("Checking rows")
+    importing = Progress("Importing responses")
+    phases = {"checking": checking, "importing": importing}
+    try:
+        with checking, importing:
+            summary = import_responses_csv(
+                db.session(),
+                _library(),
+                source,
+                skip_invalid=skip_invalid,
+                dry_run=dry_run,
+                on_progress=lambda phase, rows: phases[phase].advance(rows),
+            )
+    except ImportFileUnreadable as problem:
+        for line in problem.problems:
+            click.echo(f"{source.name}: {line}", err=True)
+        raise click.ClickException("Nothing was imported.") from problem
+    except ImportRowsInvalid as problem:
+        _report(problem.problems, problem.problem_count)
+        where = (
+            f"{problem.invalid_rows} of the rows have problems ({problem.problem_count} in all)"
+            if problem.invalid_rows
+            else "the header has problems"
+        )
+        raise click.ClickException(
+            f"Nothing was imported: {where}. Fix them, or use --skip-invalid "
+            "to import only the valid rows."
+        ) from problem
+    except ImportFileChanged as problem:
+        raise click.ClickException(str(problem)) from problem
+    _report(summary.problems, summary.problem_count)
+    _report(summary.conflicts, summary.conflict_count)
+    verb = "Would import" if dry_run else "Imported"
+    importing.finish(
+        f"{verb} {summary.imported} responses ({summary.already_present} already present, "
+        f"{summary.invalid_skipped} invalid skipped)"
+        + (
+            f"; {summary.conflict_count} differ from the stored copy"
+            if summary.conflict_count
+            else ""
+        )
+    )
+
+
+def _report(problems: Sequence[object], total: int) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if total > len(problems):
+        click.echo(f"... and {total - len(problems)} more like these", err=True)
+    sys.stderr.flush()
