@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Answer, Area, CommunityGroup, Invitation, Response, ResponsePerson
+from app.models import Area, CommunityGroup, Invitation, Response, ResponsePerson
 from app.models.clock import utc_now
 from app.models.response import ResponseStatus
-from app.questionnaire import (
-    AnswerValue,
-    InvalidAnswer,
-    Questionnaire,
-    deserialise_answer,
-    first_unseen_page,
-    next_page,
-    page_is_shown,
-    parse_answer,
-    prune_answers,
-    serialise_answer,
-    visible_items,
-)
+from app.questionnaire import Questionnaire
 from app.services.errors import (
     InvitationNotFound,
     PageAnswersInvalid,
-    PageNotOnRoute,
     ResponseAlreadySubmitted,
     ResponseNotFound,
 )
@@ -42,13 +28,6 @@ from app.services.transactions import begin_write
 
 RawForm = Mapping[str, str | Sequence[str]]
 PERSON_NAME_MAX = 60
-
-
-@dataclass(frozen=True)
-class SavedPage:
-    """Where the carer goes after a page is saved: the next page, or None for the check page."""
-
-    next_page_id: str | None
 
 
 def start_response(
@@ -78,7 +57,9 @@ def start_response(
     return response
 
 
-def invitation_for_token(session: Session, token: str, *, now: datetime | None = None) -> Invitation:
+def invitation_for_token(
+    session: Session, token: str, *, now: datetime | None = None
+) -> Invitation:
     """The invitation a personal link opens; unknown and expired links raise the same error."""
     invitation = session.scalar(
         select(Invitation).where(Invitation.token_hash == hash_link_token(token))
@@ -128,20 +109,6 @@ def open_response(session: Session, response_id: str | None) -> Response:
     return response
 
 
-def load_answers(
-    session: Session, response: Response, questionnaire: Questionnaire
-) -> dict[str, AnswerValue | None]:
-    """Stored answers as engine values; items no longer in the questionnaire are ignored."""
-    answers: dict[str, AnswerValue | None] = {}
-    rows = session.execute(
-        select(Answer.item_id, Answer.value).where(Answer.response_id == response.id)
-    )
-    for item_id, value in rows:
-        if questionnaire.has_item(item_id):
-            answers[item_id] = deserialise_answer(questionnaire.item(item_id), value)
-    return answers
-
-
 def person_name(session: Session, response: Response) -> str | None:
     person = session.get(ResponsePerson, response.id)
     return person.person_name if person else None
@@ -179,94 +146,6 @@ def set_person_name(session: Session, response: Response, name: str | None) -> N
         session.delete(person)
     locked.updated_at = utc_now()
     session.commit()
-
-
-def parse_page(
-    questionnaire: Questionnaire,
-    page_id: str,
-    answers: Mapping[str, AnswerValue | None],
-    form: RawForm,
-) -> dict[str, AnswerValue | None]:
-    """Every visible item's answer from the form, or PageAnswersInvalid naming each problem."""
-    page = questionnaire.page(page_id)
-    parsed: dict[str, AnswerValue | None] = {}
-    errors: dict[str, str] = {}
-    for item in visible_items(questionnaire, page, answers):
-        if not item.is_answerable:
-            continue
-        raw = form.get(item.id)
-        try:
-            parsed[item.id] = parse_answer(item, raw)
-        except InvalidAnswer as problem:
-            errors[item.id] = problem.message
-    if errors:
-        raise PageAnswersInvalid(errors)
-    return parsed
-
-
-def save_page(
-    session: Session,
-    response: Response,
-    questionnaire: Questionnaire,
-    page_id: str,
-    form: RawForm,
-) -> SavedPage:
-    """Validate a page, then store it in one transaction: all of it or none of it."""
-    if not questionnaire.has_page(page_id):
-        raise PageNotOnRoute(page_id)
-    begin_write(session)
-    locked = _lock_open_response(session, response)
-    stored = session.scalars(select(Answer).where(Answer.response_id == locked.id)).all()
-    rows = {row.item_id: row for row in stored}
-    answers = {
-        item_id: deserialise_answer(questionnaire.item(item_id), row.value)
-        for item_id, row in rows.items()
-        if questionnaire.has_item(item_id)
-    }
-    page = questionnaire.page(page_id)
-    if not page_is_shown(questionnaire, page, answers):
-        session.rollback()
-        raise PageNotOnRoute(page_id)
-    try:
-        parsed = parse_page(questionnaire, page_id, answers, form)
-    except PageAnswersInvalid:
-        session.rollback()
-        raise
-    # Items of this page that are hidden now (by an answer on this very page) lose old answers.
-    for item in page.items:
-        if item.is_answerable and item.id not in parsed:
-            answers.pop(item.id, None)
-    answers.update(parsed)
-    # Changing an earlier answer can take later sections off the route: their answers must go,
-    # so no stored answer ever contradicts the routing (the import checks the same rule).
-    kept = prune_answers(questionnaire, answers)
-    now = utc_now()
-    for item_id, stale in rows.items():
-        if item_id not in kept:
-            session.delete(stale)
-    for item_id, value in kept.items():
-        text = None if value is None else serialise_answer(questionnaire.item(item_id), value)
-        existing = rows.get(item_id)
-        if existing is None:
-            session.add(Answer(response_id=locked.id, item_id=item_id, value=text, updated_at=now))
-        elif existing.value != text:
-            existing.value = text
-            existing.updated_at = now
-    following = next_page(questionnaire, kept, page_id)
-    locked.current_page_id = following.id if following else None
-    locked.updated_at = now
-    session.commit()
-    return SavedPage(next_page_id=following.id if following else None)
-
-
-def resume_page_id(
-    questionnaire: Questionnaire, response: Response, answers: Mapping[str, AnswerValue | None]
-) -> str | None:
-    """Where a returning carer carries on: the first page they have not seen yet."""
-    unseen = first_unseen_page(questionnaire, answers)
-    if unseen is not None:
-        return unseen.id
-    return None
 
 
 def issue_resume_code(session: Session, response: Response, key: str) -> str:

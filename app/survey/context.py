@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from flask import current_app, g, session
 
@@ -28,7 +29,14 @@ def default_questionnaire() -> Questionnaire:
     return questionnaire_library().get(str(current_app.config["DEFAULT_QUESTIONNAIRE"]))
 
 
-def questionnaire_for(response: Response) -> Questionnaire:
+class NamesQuestionnaire(Protocol):
+    @property
+    def questionnaire_id(self) -> str: ...
+    @property
+    def questionnaire_version(self) -> int: ...
+
+
+def questionnaire_for(response: NamesQuestionnaire) -> Questionnaire:
     # Each response is shown and saved on the version it was started on.
     return questionnaire_library().get(response.questionnaire_id, response.questionnaire_version)
 

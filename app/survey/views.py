@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.extensions import db, limiter
 from app.models import Response
 from app.models.clock import utc_now
 from app.questionnaire import path
+from app.services import answer_pages
 from app.services import areas as area_service
 from app.services import responses as response_service
 from app.services.errors import (
@@ -135,9 +136,15 @@ def person() -> PageResult:
 
 @bp.route("/survey/q/<page_id>", methods=["GET", "POST"])
 def question_page(page_id: str) -> PageResult:
-    response = _open_response_or_redirect()
-    if isinstance(response, WerkzeugResponse):
-        return response
+    # The busiest page of the survey: one query for the response (with the name), one for
+    # the answers, and a save that goes straight to answer_pages.save_page.
+    try:
+        response = answer_pages.read_open_response(db.session(), bound_response_id())
+    except ResponseAlreadySubmitted:
+        return redirect(url_for("survey.thank_you"))
+    except ResponseNotFound:
+        return redirect(url_for("survey.resume"))
+    g.survey_language = response.language
     if response.consent_given_at is None:
         return redirect(url_for("survey.consent"))
     questionnaire = questionnaire_for(response)
@@ -157,7 +164,7 @@ def question_page(page_id: str) -> PageResult:
     try:
         # save_page re-reads the response under a lock and checks the route itself, so the
         # common path costs one lock, one read of the answers and one commit.
-        saved = response_service.save_page(db.session(), response, questionnaire, page_id, form)
+        saved = answer_pages.save_page(db.session(), response, questionnaire, page_id, form)
     except PageAnswersInvalid as invalid:
         page = _render_question_page(response, page_id, form, invalid.errors, None, return_to_check)
         return (page, 400) if page is not None else _redirect_to_resume_point(response)
@@ -180,7 +187,7 @@ def check_answers() -> PageResult:
     if isinstance(response, WerkzeugResponse):
         return response
     questionnaire = questionnaire_for(response)
-    answers = response_service.load_answers(db.session(), response, questionnaire)
+    answers = answer_pages.load_answers(db.session(), response, questionnaire)
     name = response_service.person_name(db.session(), response)
     sections = build_check_rows(questionnaire, answers, name)
     return render_template("survey/check.html", sections=sections, person_name=name)
@@ -262,20 +269,23 @@ def _redirect_after_start(response: Response) -> WerkzeugResponse:
 
 
 def _redirect_to_resume_point(
-    response: Response, *, after_person: bool = False, prefer_check: bool = False
+    response: Response | answer_pages.OpenResponse,
+    *,
+    after_person: bool = False,
+    prefer_check: bool = False,
 ) -> WerkzeugResponse:
     questionnaire = questionnaire_for(response)
-    answers = response_service.load_answers(db.session(), response, questionnaire)
+    answers = answer_pages.load_answers(db.session(), response, questionnaire)
     if not answers and not after_person and not prefer_check:
         return redirect(url_for("survey.person"))
-    page_id = response_service.resume_page_id(questionnaire, response, answers)
+    page_id = answer_pages.resume_page_id(questionnaire, answers)
     if page_id is None:
         return redirect(url_for("survey.check_answers"))
     return redirect(url_for("survey.question_page", page_id=page_id))
 
 
 def _render_question_page(
-    response: Response,
+    response: answer_pages.OpenResponse,
     page_id: str,
     posted: dict[str, str | list[str]] | None,
     errors: dict[str, str],
@@ -284,12 +294,12 @@ def _render_question_page(
 ) -> str | None:
     """The question page, or None when the page is not on this carer's route."""
     questionnaire = questionnaire_for(response)
-    stored = response_service.load_answers(db.session(), response, questionnaire)
+    stored = answer_pages.load_answers(db.session(), response, questionnaire)
     route = path(questionnaire, stored)
     position = next((i for i, page in enumerate(route) if page.id == page_id), None)
     if position is None:
         return None
-    name = response_service.person_name(db.session(), response)
+    name = response.person_name
     shown_values: Mapping[str, object] = posted if posted is not None and errors else stored
     view = build_page_view(questionnaire, route, position, stored, shown_values, errors, name)
     if return_to_check:

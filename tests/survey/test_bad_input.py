@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Answer, Response
+from app.services import answer_pages
 from app.services import areas as area_service
 from app.services import invitations as invitation_service
-from app.services import responses as response_service
 from app.survey.context import default_questionnaire
 from tests.page_checks import SurveyWalker, parse_page
 from tests.survey.test_journey import answers_in, start_open_link, walk_to_check_page
@@ -75,7 +75,8 @@ def test_a_post_without_a_csrf_token_is_refused_and_stores_nothing(
     walker = start_open_link(client)
     before = answers_in(app)
     response = client.post(
-        f"/survey/q/{walker.page_id}", data={"page_id": walker.page_id, "about.relationship": "child"}
+        f"/survey/q/{walker.page_id}",
+        data={"page_id": walker.page_id, "about.relationship": "child"},
     )
     assert response.status_code == 400
     assert "Nothing from this page was saved" in parse_page(response).get_text(" ")
@@ -176,7 +177,7 @@ def test_a_crash_while_saving_a_page_keeps_earlier_pages_and_stores_none_of_it(
         raise RuntimeError("worker killed mid-save")
 
     # Fail after the answers were added to the transaction but before it commits.
-    monkeypatch.setattr(response_service, "next_page", crash)
+    monkeypatch.setattr(answer_pages, "next_page", crash)
     walker.submit({"about.sex": "female"}, expect=500)
     assert answers_in(app) == before
     monkeypatch.undo()
