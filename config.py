@@ -8,6 +8,16 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent
 
 
+SMS_SECRET_SETTINGS = (
+    "CONTACT_ENCRYPTION_KEY",
+    "SMS_BACKEND",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM_NUMBER",
+    "TWILIO_MESSAGING_SERVICE_SID",
+)
+
+
 class ConfigurationError(RuntimeError):
     """Raised when a configuration cannot safely start the application."""
 
@@ -32,7 +42,8 @@ class Config:
     SECRET_KEY = "dev-only-not-secret"
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{PROJECT_ROOT / 'instance' / 'carer-voices.db'}"
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # hide_parameters: a database error's message must never carry an answer or a phone number.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
     QUESTIONNAIRES_DIR = str(PROJECT_ROOT / "questionnaires")
     DEFAULT_QUESTIONNAIRE = "voices-core"
     SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -57,7 +68,55 @@ class Config:
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     INVITATION_VALID_DAYS = _env_int("INVITATION_VALID_DAYS", 120)
+
+    # Contact details are encrypted at rest (Fernet); None derives a key from SECRET_KEY,
+    # which only development and tests accept (see ProductionConfig.check).
+    CONTACT_ENCRYPTION_KEY: str | None = os.environ.get("CONTACT_ENCRYPTION_KEY") or None
+    # VOICES posted 4-11 months after a death; never contact anyone sooner than this.
+    INVITATION_MIN_DAYS_AFTER_DEATH = _env_int("INVITATION_MIN_DAYS_AFTER_DEATH", 90)
+    # At most two reminders, each this many days after the previous message reached Twilio.
+    REMINDER_GAP_DAYS = os.environ.get("REMINDER_GAP_DAYS", "7,14")
+
+    # SMS (docs/sms.md): "console" prints messages (development); "twilio" sends them.
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+    TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+    # Only tests and local trials point the real client at a fake API; empty means Twilio.
+    TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+    # Twilio confirms its own single-word STOP/START itself; we stay silent for those words.
+    TWILIO_ADVANCED_OPT_OUT = _env_bool("TWILIO_ADVANCED_OPT_OUT", True)
+    # A UK long code sends about one message a second; a Messaging Service pools numbers.
+    SMS_RATE_PER_SECOND = float(os.environ.get("SMS_RATE_PER_SECOND") or 1.0)
+    SMS_RATE_BURST = _env_int("SMS_RATE_BURST", 1)
+    SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "20:00-09:00")
+    SMS_TIMEZONE = "Europe/London"
+    SMS_MAX_ATTEMPTS = _env_int("SMS_MAX_ATTEMPTS", 6)
+    SMS_RETRY_BASE_SECONDS = _env_int("SMS_RETRY_BASE_SECONDS", 30)
+    SMS_TWILIO_TIMEOUT_SECONDS = _env_int("SMS_TWILIO_TIMEOUT_SECONDS", 10)
+    # A row left in "sending" this long belonged to a worker that died: reconcile it.
+    SMS_SENDING_STALE_SECONDS = _env_int("SMS_SENDING_STALE_SECONDS", 120)
+    SMS_WORKER_POLL_SECONDS = _env_int("SMS_WORKER_POLL_SECONDS", 5)
+    # Languages offered by the LANG menu; empty means the questionnaire's own languages.
+    SMS_LANGUAGES = os.environ.get("SMS_LANGUAGES", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    # Staff accounts and data protection (docs/security.md).
+    STAFF_IDLE_TIMEOUT_MINUTES = _env_int("STAFF_IDLE_TIMEOUT_MINUTES", 30)
+    STAFF_SESSION_MAX_HOURS = _env_int("STAFF_SESSION_MAX_HOURS", 12)
+    STAFF_INVITATION_VALID_HOURS = _env_int("STAFF_INVITATION_VALID_HOURS", 72)
+    PASSWORD_RESET_VALID_HOURS = _env_int("PASSWORD_RESET_VALID_HOURS", 24)
+    # Failed sign-ins allowed per minute, per account and per address; the next one gets 429.
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
+    # Rate-limit counters: in memory for one process; production sets a redis:// URL.
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Contact details and message texts are deleted this many days after the round closes.
+    RETENTION_DAYS_AFTER_CLOSE = _env_int("RETENTION_DAYS_AFTER_CLOSE", 90)
+    # How many proxies in front of the app set each X-Forwarded-* header (0: trust none).
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _env_int("PROXY_FIX_X_PROTO", 0)
+    PROXY_FIX_X_HOST = _env_int("PROXY_FIX_X_HOST", 0)
 
     @classmethod
     def from_environment(cls) -> dict[str, object]:
@@ -69,11 +128,24 @@ class Config:
             overrides["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("SESSION_COOKIE_SECURE"):
             overrides["SESSION_COOKIE_SECURE"] = _env_bool("SESSION_COOKIE_SECURE", False)
+        if os.environ.get("RATELIMIT_STORAGE_URI"):
+            # May carry a Redis password, so it is read when the app is made, like the secrets.
+            overrides["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+        # Secrets and the SMS backend are read when the app is made, not when config is imported.
+        for name in SMS_SECRET_SETTINGS:
+            if os.environ.get(name):
+                overrides[name] = os.environ[name]
         return overrides
 
     @classmethod
     def check(cls, settings: dict[str, object]) -> None:
         """Refuse to start with unsafe settings; the base class accepts development defaults."""
+        from app.sms.transport import check_sms_settings
+
+        try:
+            check_sms_settings(settings)
+        except ValueError as problem:
+            raise ConfigurationError(str(problem)) from problem
 
 
 class DevelopmentConfig(Config):
@@ -86,10 +158,13 @@ class TestingConfig(Config):
     SECRET_KEY = "test-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite:///:memory:"
     SQLITE_BUSY_TIMEOUT_MS = 5_000
+    # Cheap argon2 parameters so the suite can create and sign in hundreds of staff quickly.
+    PASSWORD_HASH_FAST = True
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "twilio")
     SESSION_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
 
@@ -102,6 +177,21 @@ class ProductionConfig(Config):
             )
         if len(str(settings.get("SECRET_KEY", ""))) < 32:
             raise ConfigurationError("SECRET_KEY must be at least 32 characters in production")
+        from app.services.encryption import check_encryption_key
+        from app.sms.transport import check_sms_settings
+
+        if not settings.get("CONTACT_ENCRYPTION_KEY"):
+            raise ConfigurationError(
+                "Production needs CONTACT_ENCRYPTION_KEY (a Fernet key: python -c 'from "
+                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+            )
+        if settings.get("SMS_BACKEND") == "console":
+            raise ConfigurationError("SMS_BACKEND=console is for development; use twilio")
+        try:
+            check_encryption_key(str(settings["CONTACT_ENCRYPTION_KEY"]))
+            check_sms_settings(settings)
+        except ValueError as problem:
+            raise ConfigurationError(str(problem)) from problem
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import weakref
 from typing import Any
@@ -54,10 +55,42 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
+    from app.sms import register_sms
+
+    register_sms(app)
+    from app.access.routes import register_access_control
+    from app.auth import register_auth
+    from app.staff import bp as staff_bp
+
+    register_auth(app)
+    app.register_blueprint(staff_bp)
+    register_access_control(app)
+    _trust_configured_proxies(app)
+    _keep_statements_out_of_logs()
     register_error_handlers(app)
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def _keep_statements_out_of_logs() -> None:
+    # SQLAlchemy logs every statement with its parameters (answers, phone numbers) whenever its
+    # logger inherits INFO from a root logger set up by a deployment: pin it to warnings.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
+
+def _trust_configured_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* only from as many proxies as configured (rate limits key on it)."""
+    hops = {
+        name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}", 0) or 0)
+        for name in ("for", "proto", "host")
+    }
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"]
+        )
 
 
 def _migrations_dir() -> str:

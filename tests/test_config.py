@@ -8,6 +8,14 @@ from app import create_app
 from config import ConfigurationError, normalise_database_url
 
 
+def set_production_sms_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production also needs its contact key and Twilio settings (tests/sms/test_settings.py)."""
+    monkeypatch.setenv("CONTACT_ENCRYPTION_KEY", "A" * 43 + "=")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t" * 32)
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+447911123456")
+
+
 def test_production_refuses_to_start_without_its_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -27,6 +35,7 @@ def test_production_starts_with_its_secrets_and_secure_cookies(
 ) -> None:
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    set_production_sms_settings(monkeypatch)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SECRET_KEY"] == "s" * 40
@@ -40,6 +49,7 @@ def test_every_configuration_honours_database_url_and_secret_key(
     url = f"sqlite:///{tmp_path / 'env.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    set_production_sms_settings(monkeypatch)
     app = create_app(name)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == url
     assert app.config["SECRET_KEY"] == "k" * 40

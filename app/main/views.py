@@ -19,6 +19,21 @@ def support() -> str:
     return render_template("main/support.html")
 
 
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("main/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility() -> str:
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/contact")
+def contact() -> str:
+    return render_template("main/contact.html")
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     # A load balancer must take a worker out of service when it cannot reach the database.

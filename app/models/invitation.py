@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Base
@@ -26,6 +26,10 @@ class Invitation(Base):
     questionnaire_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # No message before this day: the configured interval after the death (SMS.md).
+    contact_not_before: Mapped[date | None] = mapped_column(Date)
+    # Set when the carer withdraws (DELETE by text): nothing more is sent or asked.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     area: Mapped[Area] = relationship()
     community_group: Mapped[CommunityGroup | None] = relationship()

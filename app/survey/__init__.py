@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("survey", __name__)
 
-from app.survey import views  # noqa: E402,F401  (routes register on import)
+from app.survey import views, withdrawal  # noqa: E402,F401  (routes register on import)

@@ -14,6 +14,7 @@ from app.questionnaire import path
 from app.services import answer_pages
 from app.services import areas as area_service
 from app.services import responses as response_service
+from app.services import withdrawal as withdrawal_service
 from app.services.errors import (
     AreaNotFound,
     InvitationNotFound,
@@ -214,7 +215,11 @@ def thank_you() -> PageResult:
         return redirect(url_for("main.home"))
     if not response.is_submitted:
         return redirect(url_for("survey.check_answers"))
-    return render_template("survey/thank_you.html")
+    # Sending ends the resume code, so a fresh withdrawal code is the way back (docs/security.md).
+    code = withdrawal_service.issue_withdrawal_code(
+        db.session(), response, str(current_app.config["SECRET_KEY"])
+    )
+    return render_template("survey/thank_you.html", withdrawal_code=code)
 
 
 @bp.get("/survey/saved")

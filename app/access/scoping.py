@@ -1,0 +1,23 @@
+"""Read an object's scope from the object itself: its area, its community group, its language."""
+
+from __future__ import annotations
+
+from app.access.permissions import Scope
+from app.models import Area, CommunityGroup, Invitation, Response, StaffInvitation
+
+
+def scope_of(thing: object) -> Scope:
+    """The scope an object belongs to; unknown kinds raise, so nothing is scoped by accident."""
+    if isinstance(thing, Area):
+        return Scope(area_id=thing.id)
+    if isinstance(thing, CommunityGroup):
+        return Scope(area_id=thing.area_id, group_id=thing.id)
+    if isinstance(thing, Response | Invitation):
+        return Scope(
+            area_id=thing.area_id, group_id=thing.community_group_id, language=thing.language
+        )
+    if isinstance(thing, StaffInvitation):
+        return Scope(
+            area_id=thing.area_id, group_id=thing.community_group_id, language=thing.language
+        )
+    raise TypeError(f"no scope is defined for {type(thing).__name__}")

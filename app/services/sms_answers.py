@@ -1,0 +1,176 @@
+"""Answers given by text: one item at a time, on the web link's response, routed by the engine."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Answer,
+    Invitation,
+    Response,
+    ResponsePerson,
+    ResponseStatus,
+    SmsConversation,
+    SmsInbound,
+)
+from app.questionnaire import (
+    AnswerValue,
+    Item,
+    Questionnaire,
+    deserialise_answer,
+    item_is_shown,
+    prune_answers,
+    serialise_answer,
+)
+from app.services.contacts import cancel_queued_for_invitation
+from app.services.sms_upserts import insert_or_ignore
+
+Answers = dict[str, AnswerValue | None]
+AnswerRows = dict[str, Answer]
+
+
+def response_for_conversation(
+    session: Session,
+    invitation: Invitation,
+    questionnaire: Questionnaire,
+    language: str,
+    now: datetime,
+) -> Response:
+    """The invitation's one response, started here (channel sms) unless the web started it.
+
+    The insert ignores a conflict on invitation_id, so a carer opening the link while their
+    text is being handled still ends up with a single response.
+    """
+    insert_or_ignore(
+        session,
+        Response,
+        {
+            "response_id": str(uuid.uuid4()),
+            "questionnaire_id": questionnaire.id,
+            "questionnaire_version": questionnaire.version,
+            "channel": "sms",
+            "language": language,
+            "status": ResponseStatus.IN_PROGRESS,
+            "area_id": invitation.area_id,
+            "community_group_id": invitation.community_group_id,
+            "invitation_id": invitation.id,
+            "started_at": now,
+            "updated_at": now,
+        },
+        ["invitation_id"],
+    )
+    response = session.scalar(
+        select(Response).where(Response.invitation_id == invitation.id).with_for_update()
+    )
+    assert response is not None
+    return response
+
+
+def answer_rows(session: Session, response: Response) -> AnswerRows:
+    """The response's stored answer rows by item id (read once per text)."""
+    statement = select(Answer).where(Answer.response_id == response.id)
+    return {row.item_id: row for row in session.scalars(statement)}
+
+
+def answers_from_rows(rows: AnswerRows, questionnaire: Questionnaire) -> Answers:
+    """Stored answers as engine values; items no longer in the questionnaire are ignored."""
+    return {
+        key: deserialise_answer(questionnaire.item(key), row.value)
+        for key, row in rows.items()
+        if questionnaire.has_item(key)
+    }
+
+
+def save_item_answer(
+    session: Session,
+    response: Response,
+    questionnaire: Questionnaire,
+    item_id: str,
+    value: AnswerValue | None,
+    now: datetime,
+    rows: AnswerRows,
+) -> Answers:
+    """Store one answer (None = skipped) and drop answers routing no longer asks for.
+
+    The same rule as a web page save: the store never contradicts the questionnaire.
+    ``rows`` are the response's answer rows, read under the response's row lock.
+    """
+    answers = answers_from_rows(rows, questionnaire)
+    answers[item_id] = value
+    kept = prune_answers(questionnaire, answers)
+    for key, stale in list(rows.items()):
+        if key not in kept:
+            session.delete(stale)
+            del rows[key]
+    for key, kept_value in kept.items():
+        item = questionnaire.item(key)
+        text = None if kept_value is None else serialise_answer(item, kept_value)
+        existing = rows.get(key)
+        if existing is None:
+            rows[key] = Answer(response_id=response.id, item_id=key, value=text, updated_at=now)
+            session.add(rows[key])
+        elif existing.value != text:
+            existing.value = text
+            existing.updated_at = now
+    response.updated_at = now
+    return kept
+
+
+def next_sms_item(questionnaire: Questionnaire, answers: Answers) -> Item | None:
+    """The first SMS-form question on this carer's route not yet answered on either channel."""
+    for item_id in questionnaire.sms_form:
+        item = questionnaire.item(item_id)
+        if item_id not in answers and item_is_shown(questionnaire, item, answers):
+            return item
+    return None
+
+
+def previous_sms_item(
+    questionnaire: Questionnaire, answers: Answers, current_id: str | None
+) -> Item | None:
+    """The SMS-form question asked before ``current_id`` on this carer's route, if any."""
+    order = list(questionnaire.sms_form)
+    end = order.index(current_id) if current_id in order else len(order)
+    for item_id in reversed(order[:end]):
+        item = questionnaire.item(item_id)
+        if item_is_shown(questionnaire, item, answers):
+            return item
+    return None
+
+
+def mark_submitted(response: Response, now: datetime) -> None:
+    """The survey is done: the web link and the text conversation both stop asking."""
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = now
+    response.updated_at = now
+    response.current_page_id = None
+    response.resume_code_hash = None
+
+
+def withdraw(
+    session: Session,
+    invitation: Invitation,
+    conversation: SmsConversation,
+    now: datetime,
+) -> None:
+    """DELETE by text: answers, the response and the message bodies go; nothing more is sent."""
+    response_id = session.scalar(select(Response.id).where(Response.invitation_id == invitation.id))
+    if response_id is not None:
+        session.execute(delete(Answer).where(Answer.response_id == response_id))
+        session.execute(delete(ResponsePerson).where(ResponsePerson.response_id == response_id))
+        session.execute(delete(Response).where(Response.id == response_id))
+    session.execute(
+        update(SmsInbound)
+        .where(SmsInbound.conversation_id == conversation.id)
+        .values(body_encrypted=None)
+        .execution_options(synchronize_session=False)
+    )
+    cancel_queued_for_invitation(session, invitation.id, "withdrawn")
+    invitation.withdrawn_at = now
+    # The personal link stops working too: there is nothing left to resume.
+    invitation.expires_at = now
+    conversation.response_id = None

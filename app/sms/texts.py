@@ -1,0 +1,113 @@
+"""The SMS channel's texts in the carer's language, fitted to GSM-7 and held to segment budgets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from app.questionnaire import (
+    Answers,
+    Item,
+    Questionnaire,
+    person_phrase,
+    render_text,
+    replace_smart_punctuation,
+    sms_encoding,
+    sms_segments,
+)
+from app.sms.keywords import keyword_table
+
+TEXTS_FILE = Path(__file__).with_name("texts.yaml")
+FALLBACK_LANGUAGE = "en"
+
+# Segment budgets (GSM-7, UCS-2): a question prompt is one message in GSM-7 languages and at
+# most three in UCS-2 ones (Urdu, Bengali, Arabic... need 70-character segments).
+PROMPT_BUDGET = (1, 3)
+TEXT_BUDGETS: Mapping[str, tuple[int, int]] = {
+    "invitation": (3, 6),
+    "reminder": (3, 6),
+    "help": (2, 5),
+    "language_menu": (2, 3),
+}
+DEFAULT_BUDGET = (1, 3)
+
+
+@dataclass(frozen=True)
+class SenderDetails:
+    """Who is asking and where to find support: filled into invitations, HELP and goodbyes."""
+
+    organisation: str
+    support_name: str
+    support_phone: str
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Mapping[str, Mapping[str, str]]:
+    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    return {
+        str(language): {str(key): " ".join(str(text).split()) for key, text in texts.items()}
+        for language, texts in data.items()
+    }
+
+
+def text_names() -> tuple[str, ...]:
+    return tuple(catalogue()[FALLBACK_LANGUAGE])
+
+
+def fit_for_sms(text: str) -> str:
+    """Swap smart punctuation when that keeps the text GSM-7 (a curly ' would make it UCS-2)."""
+    plain = replace_smart_punctuation(text)
+    return plain if sms_encoding(plain) == "GSM-7" else text
+
+
+def budget_for(text: str, budget: tuple[int, int]) -> int:
+    return budget[0] if sms_encoding(text) == "GSM-7" else budget[1]
+
+
+def sms_text(name: str, language: str, **fields: object) -> str:
+    """The named text in the carer's language (English until a translation exists)."""
+    texts = catalogue()
+    template = texts.get(language, {}).get(name) or texts[FALLBACK_LANGUAGE][name]
+    return fit_for_sms(template.format(**fields))
+
+
+def sms_wording(item: Item, language: str) -> str:
+    """An item's SMS wording in the language; translations will plug in here (English now)."""
+    return item.sms_text or item.text
+
+
+def question_prompt(
+    questionnaire: Questionnaire,
+    item: Item,
+    language: str,
+    answers: Answers,
+    person_name: str | None = None,
+) -> str:
+    """The question as one text, naming the person as personally as the budget allows.
+
+    The name given on the invitation list comes first; when it makes the prompt too long the
+    relationship phrase ("your partner") or "the person who died" is used instead.
+    """
+    wording = sms_wording(item, language)
+    phrases = [person_phrase(questionnaire, answers, person_name)]
+    phrases.append(person_phrase(questionnaire, answers, None))
+    if questionnaire.piping is not None:
+        phrases.append(questionnaire.piping.default)
+    text = ""
+    for phrase in phrases:
+        text = fit_for_sms(render_text(wording, phrase))
+        if sms_segments(text) <= budget_for(text, PROMPT_BUDGET):
+            return text
+    return text
+
+
+def language_menu(languages: Sequence[str]) -> tuple[str, list[str]]:
+    """'1 English 2 Cymraeg ...' and the codes in that order."""
+    table = keyword_table()
+    codes = [code for code in languages if table.language(code) is not None]
+    names = [f"{number} {table.language(code).name}" for number, code in enumerate(codes, 1)]  # type: ignore[union-attr]
+    return " ".join(names), codes

@@ -1,0 +1,116 @@
+"""The staff home, the analyst's response export and the commissioner's invitation summary."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import abort, render_template, request, send_file
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.access.permissions import Permission
+from app.access.routes import require_scope, requires
+from app.access.scoping import scope_of
+from app.extensions import db
+from app.models import Area
+from app.models.clock import utc_now
+from app.services import areas as area_service
+from app.services.accounts import describe_grant
+from app.services.audit import Actor, AuditAction, record_event
+from app.services.errors import AreaNotFound
+from app.services.invitation_summary import invitation_summary
+from app.services.response_export import export_responses_to_file
+from app.staff import bp
+from app.survey.context import default_questionnaire
+
+
+def actor() -> Actor:
+    return Actor(current_user.user_id, current_user.email)
+
+
+def areas_where(permission: Permission) -> list[Area]:
+    """The areas over which the signed-in user holds ``permission`` (every area for admins)."""
+    return [
+        area
+        for area in area_service.list_areas(db.session())
+        if current_user.can(permission, scope_of(area))
+    ]
+
+
+@bp.get("/staff")
+@requires(Permission.STAFF_HOME)
+def home() -> str:
+    return render_template(
+        "staff/home.html",
+        grants=[describe_grant(grant) for grant in current_user.user.assignments],
+        export_areas=areas_where(Permission.EXPORT_RESPONSES),
+        invitation_areas=areas_where(Permission.MANAGE_INVITATIONS),
+        can_manage_users=current_user.can(Permission.MANAGE_USERS),
+        can_read_audit=current_user.can(Permission.VIEW_AUDIT_LOG),
+    )
+
+
+def _area_or_404(slug: str | None, permission: Permission) -> Area:
+    """The area named, checked against the user's scope from the area row itself."""
+    if not slug:
+        choices = areas_where(permission)
+        if len(choices) != 1:
+            abort(404)
+        return choices[0]
+    try:
+        area = area_service.area_by_slug(db.session(), slug[:64])
+    except AreaNotFound:
+        abort(404)
+    require_scope(permission, scope_of(area))
+    return area
+
+
+@bp.get("/exports/responses.csv")
+@requires(Permission.EXPORT_RESPONSES)
+def export_responses() -> WerkzeugResponse:
+    """One area's sent responses as CSV, written to a private temporary file then streamed."""
+    area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
+    area_id, area_slug = area.id, area.slug
+    # Outside the static folder and deleted before the download starts: never reachable by URL.
+    folder = Path(tempfile.mkdtemp(prefix="cv-export-"))
+    try:
+        path = folder / "responses.csv"
+        result = export_responses_to_file(
+            db.session(), default_questionnaire(), path, area_slug=area_slug
+        )
+        record_event(
+            db.session(),
+            actor(),
+            AuditAction.EXPORT_RESPONSES,
+            scope=scope_of(db.session.get(Area, area_id)),
+            object_ref=f"area:{area_slug}",
+            detail={"rows": result.rows_written, "format": "csv"},
+        )
+        handle = path.open("rb")
+    finally:
+        # The open handle keeps the data readable on POSIX until the download finishes.
+        shutil.rmtree(folder, ignore_errors=True)
+    return send_file(
+        handle,
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"responses-{area_slug}-{utc_now():%Y%m%d}.csv",
+        max_age=0,
+    )
+
+
+@bp.get("/areas/<slug>/invitations")
+@requires(Permission.MANAGE_INVITATIONS)
+def invitation_summary_page(slug: str) -> str:
+    area = _area_or_404(slug, Permission.MANAGE_INVITATIONS)
+    summary = invitation_summary(db.session(), area.id)
+    record_event(
+        db.session(),
+        actor(),
+        AuditAction.VIEW_INVITATION_SUMMARY,
+        scope=scope_of(area),
+        object_ref=f"area:{area.slug}",
+    )
+    return render_template("staff/invitation_summary.html", area=area, summary=summary)
