@@ -20,6 +20,8 @@ VENDOR_DIR := app/static/vendor/nhsuk
 PY_STAMP := $(VENV)/.installed-deps
 NODE_STAMP := node_modules/.installed-deps
 VENDOR_STAMP := $(VENDOR_DIR)/.vendored
+# VADER's lexicon copied from the vadersentiment package: NLTK never downloads at run time.
+NLTK_STAMP := nltk_data/sentiment/vader_lexicon/vader_lexicon.txt
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: help install db run browsers test lint format typecheck bench clean distclean
@@ -29,7 +31,7 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) \
 		| awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
 
-install: $(PY_STAMP) $(VENDOR_STAMP) ## Create .venv, install Python + npm deps, copy NHS.UK assets to app/static/vendor
+install: $(PY_STAMP) $(VENDOR_STAMP) $(NLTK_STAMP) ## Create .venv, install Python + npm deps, copy NHS.UK assets to app/static/vendor
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -39,6 +41,9 @@ $(PY):
 $(PY_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
 	@touch $@
+
+$(NLTK_STAMP): $(PY_STAMP) scripts/prepare_nltk_data.py
+	$(PY) scripts/prepare_nltk_data.py
 
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || scripts/ensure-apt.sh /usr/bin/npm npm
@@ -75,8 +80,8 @@ format: $(PY_STAMP) ## Apply ruff's formatter and safe fixes
 typecheck: $(PY_STAMP) ## mypy (strict; files configured in pyproject.toml)
 	$(VENV)/bin/mypy
 
-bench: install ## Run the benchmarks (python -m bench) if bench/ exists
-	@if [ -d bench ]; then $(PY) -m bench; else echo "bench/ does not exist yet: nothing to run"; fi
+bench: install ## Run every benchmark (QUICK=1 for short CI-sized runs); results in docs/performance.md
+	$(PY) -m bench $(if $(QUICK),--quick,)
 
 clean: ## Remove generated files: vendored assets, caches, build output
 	rm -rf app/static/vendor build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
