@@ -5,17 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import (
     Answer,
+    Contact,
     Invitation,
     Response,
-    ResponsePerson,
     ResponseStatus,
     SmsConversation,
-    SmsInbound,
 )
 from app.questionnaire import (
     AnswerValue,
@@ -26,8 +25,9 @@ from app.questionnaire import (
     prune_answers,
     serialise_answer,
 )
-from app.services.contacts import cancel_queued_for_invitation
+from app.services.contacts import record_opt_out
 from app.services.sms_upserts import insert_or_ignore
+from app.services.withdrawal import withdraw_invitation, withdraw_response
 
 Answers = dict[str, AnswerValue | None]
 AnswerRows = dict[str, Answer]
@@ -157,19 +157,19 @@ def withdraw(
     conversation: SmsConversation,
     now: datetime,
 ) -> None:
-    """DELETE by text: answers, the response and the message bodies go; nothing more is sent."""
-    response_id = session.scalar(select(Response.id).where(Response.invitation_id == invitation.id))
-    if response_id is not None:
-        session.execute(delete(Answer).where(Answer.response_id == response_id))
-        session.execute(delete(ResponsePerson).where(ResponsePerson.response_id == response_id))
-        session.execute(delete(Response).where(Response.id == response_id))
-    session.execute(
-        update(SmsInbound)
-        .where(SmsInbound.conversation_id == conversation.id)
-        .values(body_encrypted=None)
-        .execution_options(synchronize_session=False)
+    """DELETE by text: the web's withdrawal, so contact and texts go too; nothing more is sent."""
+    # Someone who asked for everything to be deleted is never texted again: only the keyed
+    # hash of the number stays, on the opt-out list, as it would after STOP.
+    phone_hash = session.scalar(
+        select(Contact.phone_hash).where(Contact.invitation_id == invitation.id)
     )
-    cancel_queued_for_invitation(session, invitation.id, "withdrawn")
+    if phone_hash:
+        record_opt_out(session, phone_hash, "delete", now)
+    response = session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    if response is not None:
+        withdraw_response(session, response, via="sms", now=now)
+    else:
+        withdraw_invitation(session, invitation.id, now=now)
     invitation.withdrawn_at = now
     # The personal link stops working too: there is nothing left to resume.
     invitation.expires_at = now

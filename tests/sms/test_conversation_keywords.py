@@ -9,7 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Answer, Invitation, Response, SmsInbound, SmsOutbox
+from app.models import Answer, Contact, Invitation, Response, SmsInbound, SmsOptOut, SmsOutbox
+from app.models.withdrawal import Withdrawal
 from tests.fake_twilio.server import FakeTwilio
 from tests.fake_twilio.support import TextingCarer, signed_post, twiml_messages
 from tests.sms.conftest import AMIRA
@@ -82,7 +83,12 @@ def test_delete_withdraws_answers_and_messages_and_stops_everything(
         invitation = db.session.scalar(select(Invitation))
         assert invitation is not None and invitation.withdrawn_at is not None
         assert db.session.scalar(select(func.count(SmsOutbox.id))) == 1  # only the invitation
-    assert "deleted" in amira.sends("1")[0]
+        # The contact is gone with everything else; the number is only a hash on the opt-out list.
+        assert db.session.scalar(select(func.count(Contact.id))) == 0
+        assert db.session.scalar(select(func.count(SmsOptOut.phone_hash))) == 1
+        assert db.session.scalar(select(func.count(Withdrawal.id))) == 1
+    # We no longer know the number, so a later text gets the reply any stranger would.
+    assert "don't recognise this number" in amira.sends("1")[0]
     assert app.test_client().get("/s/anything").status_code == 404
 
 
