@@ -66,7 +66,10 @@ browsers: ## Install Debian's Chromium (for the browser tests) if /usr/bin/chrom
 
 # pytest exits non-zero (5) when it collects no tests, so that fails `make test`.
 # (Add the questionnaire-catalogue and lint checks here as further recipe lines.)
-test: install browsers ## Install everything, then run the whole test suite
+test: install browsers ## Install everything, lint, type-check, then run the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(PY_STAMP) ## ruff check + ruff format --check

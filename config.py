@@ -1,4 +1,4 @@
-"""Configuration classes; every value can come from the environment, production demands its secrets."""
+"""Configuration classes: values come from the environment; production demands its secrets."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ class Config:
     # Re-signing an unchanged cookie on every page costs ~6% of a question page; the cookie
     # is rewritten whenever its content changes anyway.
     SESSION_REFRESH_EACH_REQUEST = False
-    WTF_CSRF_TIME_LIMIT = None  # a grieving carer may leave a page open for hours; the session binds it
+    # A grieving carer may leave a page open for hours; the session binds the token instead.
+    WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
     # Who is asking, and where to get help: shown on every survey page.
@@ -123,7 +124,8 @@ class Config:
         """Values that the environment overrides in every configuration."""
         overrides: dict[str, object] = {}
         if os.environ.get("DATABASE_URL"):
-            overrides["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+            url = normalise_database_url(os.environ["DATABASE_URL"])
+            overrides["SQLALCHEMY_DATABASE_URI"] = url
         if os.environ.get("SECRET_KEY"):
             overrides["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("SESSION_COOKIE_SECURE"):

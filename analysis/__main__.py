@@ -55,8 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = _command(arguments[0])
     if command is None:
-        print(f"error: unknown command {arguments[0]!r} (scores, inequalities or themes)",
-              file=sys.stderr)
+        print(
+            f"error: unknown command {arguments[0]!r} (scores, inequalities or themes)",
+            file=sys.stderr,
+        )
         return 2
     return command(arguments[1:])
 

@@ -122,9 +122,20 @@ def child(kind: str, responses: int) -> dict[str, Any]:
 
 def _run_child(kind: str, responses: int) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.scores_bench", "--child", kind,
-         "--responses", str(responses)],
-        cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bench.scores_bench",
+            "--child",
+            kind,
+            "--responses",
+            str(responses),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
     )
     if completed.returncode != 0:
         raise RuntimeError(f"{kind} child failed:\n{completed.stderr}")
@@ -143,8 +154,17 @@ def _run_cli(responses: int) -> dict[str, Any]:
             source, index=False, lineterminator="\r\n"
         )
         size_mib = source.stat().st_size / 2**20
-        command = [sys.executable, "-m", "analysis", "scores", str(source), "--questionnaire",
-                   str(QUESTIONNAIRE), "--out", str(out)]
+        command = [
+            sys.executable,
+            "-m",
+            "analysis",
+            "scores",
+            str(source),
+            "--questionnaire",
+            str(QUESTIONNAIRE),
+            "--out",
+            str(out),
+        ]
         for breakdown in BREAKDOWNS:
             command += ["--by", breakdown]
         started = time.perf_counter()
@@ -168,8 +188,11 @@ def _verdict(ok: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scores_bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scores_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 responses, one round")
     parser.add_argument("--rounds", type=int, default=3)
@@ -184,8 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     rounds = 1 if args.quick else args.rounds
     started = datetime.now()
     load_at_start = os.getloadavg()
-    print(f"scores bench: {responses:,} synthetic responses, {AREAS} areas, breakdowns "
-          f"{', '.join(BREAKDOWNS)}; {rounds} round(s), each measurement in its own process")
+    print(
+        f"scores bench: {responses:,} synthetic responses, {AREAS} areas, breakdowns "
+        f"{', '.join(BREAKDOWNS)}; {rounds} round(s), each measurement in its own process"
+    )
     measurements: list[dict[str, Any]] = []
     for round_number in range(1, rounds + 1):
         # Alternate the order so neither side always runs on a warmer machine.
@@ -195,9 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         for kind in order:
             result = pair[kind]
             timed = result["timed_peak_mib"]
-            print(f"  round {round_number} {kind:9s} {result['seconds']:7.2f} s  "
-                  f"peak while timed {timed or float('nan'):5.0f} MiB, whole process "
-                  f"{result['peak_mib']:5.0f} MiB  {result['rows']:,} rows")
+            print(
+                f"  round {round_number} {kind:9s} {result['seconds']:7.2f} s  "
+                f"peak while timed {timed or float('nan'):5.0f} MiB, whole process "
+                f"{result['peak_mib']:5.0f} MiB  {result['rows']:,} rows"
+            )
         measurements += [pair["reference"], pair["scores"]]
     scores = [m for m in measurements if m["kind"] == "scores"]
     reference = [m for m in measurements if m["kind"] == "reference"]
@@ -214,13 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     ratio_verdict = _verdict(ratio <= LIMIT_RATIO) if at_scale else "INFO (target at 1,000,000)"
     print(f"scores    median {seconds:.2f} s  {_verdict(seconds <= LIMIT_SECONDS)} (≤ 60 s)")
     print(f"memory    peak {peak:.0f} MiB  {_verdict(peak <= LIMIT_MIB)} (≤ 2048 MiB)")
-    print(f"reference median {reference_seconds:.2f} s; ratio (median of rounds) {ratio:.2f}×  "
-          f"{ratio_verdict} (≤ 3×)")
+    print(
+        f"reference median {reference_seconds:.2f} s; ratio (median of rounds) {ratio:.2f}×  "
+        f"{ratio_verdict} (≤ 3×)"
+    )
     cli = None
     if not args.no_cli:
         cli = _run_cli(responses)
-        print(f"cli       {cli['seconds']:.2f} s end to end on a {cli['csv_mib']:.0f} MiB CSV, "
-              f"peak {cli['peak_mib']:.0f} MiB (read + compute + write; not a target)")
+        print(
+            f"cli       {cli['seconds']:.2f} s end to end on a {cli['csv_mib']:.0f} MiB CSV, "
+            f"peak {cli['peak_mib']:.0f} MiB (read + compute + write; not a target)"
+        )
     passed = all(ok for _, _, ok in checks.values())
     if not args.no_json:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -228,15 +259,25 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "benchmark": "scores",
             "started": started.isoformat(timespec="seconds"),
-            "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
-                        "platform": platform.platform(), "loadavg_at_start": load_at_start,
-                        "loadavg_at_end": os.getloadavg()},
-            "config": {"responses": responses, "areas": AREAS, "breakdowns": BREAKDOWNS,
-                       "rounds": rounds},
+            "machine": {
+                "nproc": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "loadavg_at_start": load_at_start,
+                "loadavg_at_end": os.getloadavg(),
+            },
+            "config": {
+                "responses": responses,
+                "areas": AREAS,
+                "breakdowns": BREAKDOWNS,
+                "rounds": rounds,
+            },
             "measurements": measurements,
             "cli": cli,
-            "summary": {name: {"value": value, "limit": limit, "pass": ok}
-                        for name, (value, limit, ok) in checks.items()},
+            "summary": {
+                name: {"value": value, "limit": limit, "pass": ok}
+                for name, (value, limit, ok) in checks.items()
+            },
         }
         out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"results: {out.relative_to(ROOT)}")

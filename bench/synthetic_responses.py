@@ -42,9 +42,16 @@ PROFILE: dict[str, list[float]] = {
 }
 # Filter items: the share answering "yes" (then "no", then "dk" splits the rest 9:1).
 FILTER_YES = {
-    "home.any_time": 0.70, "home.gp.seen": 0.85, "home.dn.seen": 0.60, "home.spc.seen": 0.35,
-    "home.carers.seen": 0.40, "home.ooh.needed": 0.45, "carehome.any_time": 0.25,
-    "hospital.any_time": 0.60, "hospice.any_time": 0.15, "pref.expressed": 0.35,
+    "home.any_time": 0.70,
+    "home.gp.seen": 0.85,
+    "home.dn.seen": 0.60,
+    "home.spc.seen": 0.35,
+    "home.carers.seen": 0.40,
+    "home.ooh.needed": 0.45,
+    "carehome.any_time": 0.25,
+    "hospital.any_time": 0.60,
+    "hospice.any_time": 0.15,
+    "pref.expressed": 0.35,
     "death.told_likely": 0.70,
 }
 # Evaluative items: probabilities of the substantive options best first, at roughly the ONS
@@ -70,8 +77,12 @@ OWN_RATES: dict[str, tuple[list[float], float]] = {
     "last2.privacy": ([0.85, 0.15], 0.05),
 }
 SCALE_BY_BEST = {
-    "outstanding": "rating5", "always": "frequency4", "complete_all": "pain",
-    "definitely": "yes3", "strongly_agree": "agree5", "yes": "yesno",
+    "outstanding": "rating5",
+    "always": "frequency4",
+    "complete_all": "pain",
+    "definitely": "yes3",
+    "strongly_agree": "agree5",
+    "yes": "yesno",
 }
 COMMENTS = [
     "The nurses were kind and explained everything.",
@@ -185,9 +196,13 @@ def _routed(item_id: str, codes: dict[str, npt.NDArray[np.int64]], n: int) -> np
     """Shown only when every filter above it was answered yes (code 0), as the survey routes."""
     parts = item_id.split(".")
     shown = np.ones(n, dtype=bool)
-    filters = {"home": "home.any_time", "carehome": "carehome.any_time",
-               "hospital": "hospital.any_time", "hospice": "hospice.any_time",
-               "pref": "pref.expressed"}
+    filters = {
+        "home": "home.any_time",
+        "carehome": "carehome.any_time",
+        "hospital": "hospital.any_time",
+        "hospice": "hospice.any_time",
+        "pref": "pref.expressed",
+    }
     section_filter = filters.get(parts[0])
     if section_filter and item_id != section_filter:
         shown &= codes[section_filter] == 0

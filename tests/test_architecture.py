@@ -38,8 +38,10 @@ def test_pure_packages_import_no_web_or_database_framework(source: Path) -> None
     offending = {
         name
         for name in imported_modules(source)
-        if name.split(".")[0] in FORBIDDEN or name.startswith("flask_")
-        or name.split(".")[0] == "app" and not name.startswith("app.questionnaire")
+        if name.split(".")[0] in FORBIDDEN
+        or name.startswith("flask_")
+        or name.split(".")[0] == "app"
+        and not name.startswith("app.questionnaire")
     }
     assert not offending, f"{source.relative_to(ROOT)} imports {sorted(offending)}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app import create_app
@@ -23,7 +25,9 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch: pytest.Mon
         create_app("production")
 
 
-def test_production_refuses_a_short_secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_production_refuses_a_short_secret_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("SECRET_KEY", "short")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     with pytest.raises(ConfigurationError, match="32 characters"):
@@ -31,7 +35,7 @@ def test_production_refuses_a_short_secret_key(monkeypatch: pytest.MonkeyPatch, 
 
 
 def test_production_starts_with_its_secrets_and_secure_cookies(
-    monkeypatch: pytest.MonkeyPatch, tmp_path  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
@@ -44,7 +48,7 @@ def test_production_starts_with_its_secrets_and_secure_cookies(
 
 @pytest.mark.parametrize("name", ["development", "testing", "production"])
 def test_every_configuration_honours_database_url_and_secret_key(
-    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path  # type: ignore[no-untyped-def]
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'env.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
@@ -66,7 +70,7 @@ def test_postgres_urls_use_the_psycopg_driver() -> None:
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
     from sqlalchemy import text
 
     from app.extensions import db

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
@@ -20,7 +22,7 @@ def test_migrations_build_exactly_the_models(app: Flask) -> None:
     assert differences == [], f"models and migrations differ: {differences}"
 
 
-def test_migrations_go_down_and_up_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_migrations_go_down_and_up_again(tmp_path: Path) -> None:
     from tests.conftest import make_app
 
     app = make_app(f"sqlite:///{tmp_path / 'roundtrip.db'}")

@@ -37,7 +37,9 @@ class Pack:
 
 
 def make_packs(
-    groupings: Sequence[Grouping], strata: npt.NDArray[np.int32], n_strata: int,
+    groupings: Sequence[Grouping],
+    strata: npt.NDArray[np.int32],
+    n_strata: int,
     limit: int = PACK_CELLS,
 ) -> list[Pack]:
     """Greedily bundle breakdowns (in order) into packs whose joint table fits ``limit``.

@@ -45,18 +45,26 @@ def _parser(prog: str, description: str, *, area_required: bool) -> _Parser:
         "--area", required=area_required, help="groups from this area only (its slug)"
     )
     parser.add_argument(
-        "--by", action="append", default=[], metavar="COLUMN",
+        "--by",
+        action="append",
+        default=[],
+        metavar="COLUMN",
         help="breakdown: area, community_group, language, channel, quarter or an item id "
         "(repeatable)",
     )
     parser.add_argument("--weight", metavar="COL", help="column of survey weights")
     parser.add_argument(
-        "--casemix", action="append", default=None, metavar="COL",
+        "--casemix",
+        action="append",
+        default=None,
+        metavar="COL",
         help="case-mix variable for standardisation (repeatable; default from the "
         f"questionnaire; '{NO_CASEMIX}' for none)",
     )
     parser.add_argument(
-        "--reference", type=Path, metavar="FILE",
+        "--reference",
+        type=Path,
+        metavar="FILE",
         help="export to use as the national reference (default: every response in RESPONSES)",
     )
     parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
@@ -115,19 +123,27 @@ def _run(parser: _Parser, argv: Sequence[str] | None, *, inequality_view: bool) 
 def _compute(args: argparse.Namespace, *, inequality_view: bool) -> pd.DataFrame:
     questionnaire = load_questionnaire(args.questionnaire)
     responses = _read(args.responses, questionnaire, args, groups=True)
-    reference = (
-        _read(args.reference, questionnaire, args, groups=False) if args.reference else None
-    )
+    reference = _read(args.reference, questionnaire, args, groups=False) if args.reference else None
     if inequality_view:
         if not args.by:
             raise ResponseDataError("inequalities needs at least one --by breakdown")
         return inequalities(
-            responses, questionnaire, area=args.area, by=args.by, weight=args.weight,
-            casemix=args.casemix, reference=reference,
+            responses,
+            questionnaire,
+            area=args.area,
+            by=args.by,
+            weight=args.weight,
+            casemix=args.casemix,
+            reference=reference,
         )
     return compute_scores(
-        responses, questionnaire, by=args.by, area=args.area, weight=args.weight,
-        casemix=args.casemix, reference=reference,
+        responses,
+        questionnaire,
+        by=args.by,
+        area=args.area,
+        weight=args.weight,
+        casemix=args.casemix,
+        reference=reference,
     )
 
 

@@ -144,8 +144,9 @@ def _measures(
     """Each measure on the data and on the reference, one at a time to keep memory flat."""
     for indicator in questionnaire.indicators:
         own = indicator_measure(indicator, data, questionnaire)
-        yield own, own if national is data else indicator_measure(
-            indicator, national, questionnaire
+        yield (
+            own,
+            own if national is data else indicator_measure(indicator, national, questionnaire),
         )
     for domain in questionnaire.domains:
         own = domain_measure(domain, data, questionnaire)
@@ -176,7 +177,9 @@ def _warn_unknown_codes(*sources: EncodedResponses) -> None:
     if counts:
         detail = ", ".join(f"{item_id} ({count})" for item_id, count in sorted(counts.items()))
         warnings.warn(
-            UnknownAnswerCodes(f"answers with codes the questionnaire does not define were "
-                               f"counted as unanswered: {detail}"),
+            UnknownAnswerCodes(
+                f"answers with codes the questionnaire does not define were "
+                f"counted as unanswered: {detail}"
+            ),
             stacklevel=3,
         )

@@ -72,8 +72,8 @@ def codes_for(column: pd.Series, codes: Sequence[str]) -> tuple[Codes, int]:
 
     Works on the categories, not the rows, so a million answers cost one take().
     """
-    categorical = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(
-        "category"
+    categorical = (
+        column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
     )
     categories = pd.Index(categorical.cat.categories.astype(str).str.strip())
     lookup = pd.Index(list(codes)).get_indexer(categories).astype(np.int16)
@@ -101,8 +101,8 @@ def stripped_labels(column: pd.Series) -> tuple[GroupCodes, tuple[str, ...]]:
 
     Works on the categories rather than the rows: a million cells cost one take().
     """
-    categorical = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(
-        "category"
+    categorical = (
+        column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
     )
     categories = pd.Index(categorical.cat.categories.astype(str).str.strip())
     labels = tuple(sorted({label for label in categories if label != ""}))

@@ -48,15 +48,14 @@ def _packed_table(item: ItemData, units: int, shift: int) -> npt.NDArray[np.int3
     steps = len(ranked) - 1
     contributions = [
         ((units * (steps - ranked.index(option.code)) // steps) << shift) + 1
-        if option.substantive else 0
+        if option.substantive
+        else 0
         for option in item.options
     ]
     return np.array([*contributions, 0], dtype=np.int32)
 
 
-def _float_measure(
-    domain: DomainData, items: list[ItemData], data: EncodedResponses
-) -> Measure:
+def _float_measure(domain: DomainData, items: list[ItemData], data: EncodedResponses) -> Measure:
     """The same mean in floating point, for domains too large to pack (never in VOICES)."""
     total = np.zeros(data.size, dtype=np.float64)
     count = np.zeros(data.size, dtype=np.int32)

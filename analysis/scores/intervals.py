@@ -101,13 +101,18 @@ def _hill(p: float, n: float) -> float:
         y = (((((0.4 * y + 6.3) * y + 36.0) * y + 94.5) / c - y - 3.0) / b + 1.0) * x
         y = math.expm1(a * y * y)
     else:
-        y = ((1.0 / (((n + 6.0) / (n * y) - 0.089 * d - 0.822) * (n + 2.0) * 3.0)
-              + 0.5 / (n + 4.0)) * y - 1.0) * (n + 1.0) / (n + 2.0) + 1.0 / y
+        y = (
+            (1.0 / (((n + 6.0) / (n * y) - 0.089 * d - 0.822) * (n + 2.0) * 3.0) + 0.5 / (n + 4.0))
+            * y
+            - 1.0
+        ) * (n + 1.0) / (n + 2.0) + 1.0 / y
     return math.sqrt(n * y)
 
 
 def t_interval(
-    mean: npt.ArrayLike, standard_error: npt.ArrayLike, df: npt.ArrayLike,
+    mean: npt.ArrayLike,
+    standard_error: npt.ArrayLike,
+    df: npt.ArrayLike,
     confidence: float = CONFIDENCE,
 ) -> tuple[FloatArray, FloatArray]:
     """mean ± t(df) × standard error; NaN where df < 1 (a single respondent has no spread)."""

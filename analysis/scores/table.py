@@ -37,9 +37,7 @@ ESTIMATE_COLUMNS = ("value", "ci_low", "ci_high", "std_value", "std_ci_low", "st
 Block = dict[str, npt.NDArray[Any]]
 
 
-def block(
-    measure: Measure, grouping: Grouping, sums: GroupSums, estimates: Estimates
-) -> Block:
+def block(measure: Measure, grouping: Grouping, sums: GroupSums, estimates: Estimates) -> Block:
     """The rows of one measure in one breakdown (groups with a response in scope), as columns.
 
     Plain arrays, stacked once at the end: building a DataFrame per block would cost more than
@@ -70,10 +68,7 @@ def published_table(blocks: Sequence[Block]) -> pd.DataFrame:
     if not blocks:
         return empty_table()
     table = pd.DataFrame(
-        {
-            column: np.concatenate([columns[column] for columns in blocks])
-            for column in blocks[0]
-        }
+        {column: np.concatenate([columns[column] for columns in blocks]) for column in blocks[0]}
     )
     exact = table["breakdown"] == NATIONAL
     table = apply_disclosure_control(table, exact_counts=exact)
@@ -101,7 +96,11 @@ def empty_table() -> pd.DataFrame:
 DECIMALS = {"proportion": 1, "score": 2}
 RATIO_DECIMALS = 3
 POINT_COLUMNS = (
-    *ESTIMATE_COLUMNS, "area_value", "gap_to_area", "national_value", "gap_to_national"
+    *ESTIMATE_COLUMNS,
+    "area_value",
+    "gap_to_area",
+    "national_value",
+    "gap_to_national",
 )
 
 

@@ -1,4 +1,4 @@
-"""Progress for long commands: count, rate and time left on a terminal, one summary line at the end."""
+"""Progress for long commands: count, rate and time left on a terminal, then a summary line."""
 
 from __future__ import annotations
 

@@ -34,9 +34,7 @@ class Response(Base):
     community_group_id: Mapped[int | None] = mapped_column(
         ForeignKey("community_groups.id"), index=True
     )
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invitations.id"), unique=True
-    )
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
     current_page_id: Mapped[str | None] = mapped_column(String(100))
     consent_given_at: Mapped[datetime | None] = mapped_column(DateTime)
     resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

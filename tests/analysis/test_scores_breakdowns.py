@@ -15,10 +15,21 @@ def test_each_breakdown_gives_one_row_per_group_after_the_national_row(
     questionnaire: QuestionnaireData, responses: Builder
 ) -> None:
     frame = responses(
-        repeat(20, channel="web", language="en", community_group="carers-north",
-               submitted_at="2025-03-31T23:59:59Z", overall__rating="good")
-        + repeat(15, channel="sms", language="cy", submitted_at="2025-04-01T00:00:00Z",
-                 overall__rating="poor")
+        repeat(
+            20,
+            channel="web",
+            language="en",
+            community_group="carers-north",
+            submitted_at="2025-03-31T23:59:59Z",
+            overall__rating="good",
+        )
+        + repeat(
+            15,
+            channel="sms",
+            language="cy",
+            submitted_at="2025-04-01T00:00:00Z",
+            overall__rating="poor",
+        )
         + repeat(12, channel="paper", language="en", submitted_at="", overall__rating="good")
     )
     by = ["community_group", "language", "channel", "quarter"]
@@ -27,10 +38,16 @@ def test_each_breakdown_gives_one_row_per_group_after_the_national_row(
     oe = table[table["indicator"] == "overall_oeg"]
     assert oe[["breakdown", "group"]].values.tolist() == [
         ["national", "all"],
-        ["community_group", "carers-north"], ["community_group", "missing"],
-        ["language", "cy"], ["language", "en"],
-        ["channel", "paper"], ["channel", "sms"], ["channel", "web"],
-        ["quarter", "2025-Q1"], ["quarter", "2025-Q2"], ["quarter", "missing"],
+        ["community_group", "carers-north"],
+        ["community_group", "missing"],
+        ["language", "cy"],
+        ["language", "en"],
+        ["channel", "paper"],
+        ["channel", "sms"],
+        ["channel", "web"],
+        ["quarter", "2025-Q1"],
+        ["quarter", "2025-Q2"],
+        ["quarter", "missing"],
     ]
     assert row_of(table, "overall_oeg", "quarter", "2025-Q2")["value"] == 0.0
 

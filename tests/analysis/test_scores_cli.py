@@ -23,14 +23,24 @@ COLUMNS = list(OUTPUT_COLUMNS)
 def export(tmp_path: Path, questionnaire: QuestionnaireData) -> Path:
     """A small export: two areas, a handful of answers, text with commas and a newline."""
     rows = (
-        repeat(30, area="north", overall__rating="excellent", about__ethnicity="white",
-               submitted_at="2025-02-01T10:00:00Z")
-        + repeat(25, area="south", overall__rating="fair", about__ethnicity="asian",
-                 submitted_at="2025-05-01T10:00:00Z")
+        repeat(
+            30,
+            area="north",
+            overall__rating="excellent",
+            about__ethnicity="white",
+            submitted_at="2025-02-01T10:00:00Z",
+        )
+        + repeat(
+            25,
+            area="south",
+            overall__rating="fair",
+            about__ethnicity="asian",
+            submitted_at="2025-05-01T10:00:00Z",
+        )
         + repeat(4, area="south", overall__rating="poor", about__ethnicity="black")
         + repeat(12, area="south", overall__rating="good", about__ethnicity="mixed")
         + repeat(2, area="south", overall__rating="poor", status="in_progress")
-        + [{"area": "north", "overall.good": "Kind staff, \"always\" there.\nThank you."}]
+        + [{"area": "north", "overall.good": 'Kind staff, "always" there.\nThank you.'}]
     )
     path = tmp_path / "responses.csv"
     build_responses(rows, questionnaire).to_csv(path, index=False, lineterminator="\r\n")
@@ -45,17 +55,34 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_scores_end_to_end_as_a_command(export: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "scores", str(export), "--questionnaire",
-         str(VOICES_CORE), "--by", "area", "--by", "quarter"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "scores",
+            str(export),
+            "--questionnaire",
+            str(VOICES_CORE),
+            "--by",
+            "area",
+            "--by",
+            "quarter",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout), keep_default_na=False, na_values=[""])
     assert list(table.columns) == COLUMNS
     oe = table[table["indicator"] == "overall_oe"]
     assert oe[["breakdown", "group"]].values.tolist() == [
-        ["national", "all"], ["area", "north"], ["area", "south"],
-        ["quarter", "2025-Q1"], ["quarter", "2025-Q2"],
+        ["national", "all"],
+        ["area", "north"],
+        ["area", "south"],
+        ["quarter", "2025-Q1"],
+        ["quarter", "2025-Q2"],
     ]
     national = oe.iloc[0]
     assert (national["n"], national["numerator"], national["value"]) == (71, 30, 42.3)
@@ -63,11 +90,23 @@ def test_scores_end_to_end_as_a_command(export: Path) -> None:
     assert set(table["kind"]) == {"proportion", "score"}
 
 
-def test_json_output_to_a_file(capsys: pytest.CaptureFixture[str], export: Path,
-                               tmp_path: Path) -> None:
+def test_json_output_to_a_file(
+    capsys: pytest.CaptureFixture[str], export: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "scores.json"
-    code, stdout, _ = run(capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE),
-                          "--area", "south", "--format", "json", "--out", str(out))
+    code, stdout, _ = run(
+        capsys,
+        "scores",
+        str(export),
+        "--questionnaire",
+        str(VOICES_CORE),
+        "--area",
+        "south",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+    )
     assert code == 0 and stdout == ""
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert list(rows[0]) == COLUMNS
@@ -77,8 +116,17 @@ def test_json_output_to_a_file(capsys: pytest.CaptureFixture[str], export: Path,
 
 
 def test_inequalities_for_an_area(capsys: pytest.CaptureFixture[str], export: Path) -> None:
-    code, stdout, stderr = run(capsys, "inequalities", str(export), "--questionnaire",
-                               str(VOICES_CORE), "--area", "south", "--by", "about.ethnicity")
+    code, stdout, stderr = run(
+        capsys,
+        "inequalities",
+        str(export),
+        "--questionnaire",
+        str(VOICES_CORE),
+        "--area",
+        "south",
+        "--by",
+        "about.ethnicity",
+    )
     assert code == 0, stderr
     table = pd.read_csv(io.StringIO(stdout))
     asian = table[(table["indicator"] == "overall_fair_poor") & (table["group"] == "asian")]
@@ -103,8 +151,9 @@ def _bad_input(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 
 def test_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    message = _bad_input(capsys, "scores", str(tmp_path / "nope.csv"), "--questionnaire",
-                         str(VOICES_CORE))
+    message = _bad_input(
+        capsys, "scores", str(tmp_path / "nope.csv"), "--questionnaire", str(VOICES_CORE)
+    )
     assert "not found" in message
 
 
@@ -124,26 +173,30 @@ def test_a_file_without_the_needed_columns(
 
 
 def test_an_unknown_breakdown(capsys: pytest.CaptureFixture[str], export: Path) -> None:
-    message = _bad_input(capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE),
-                         "--by", "postcode")
+    message = _bad_input(
+        capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE), "--by", "postcode"
+    )
     assert "--by" in message and "postcode" in message
 
 
 def test_a_free_text_breakdown(capsys: pytest.CaptureFixture[str], export: Path) -> None:
-    message = _bad_input(capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE),
-                         "--by", "overall.good")
+    message = _bad_input(
+        capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE), "--by", "overall.good"
+    )
     assert "text item" in message
 
 
 def test_an_unknown_area(capsys: pytest.CaptureFixture[str], export: Path) -> None:
-    message = _bad_input(capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE),
-                         "--area", "atlantis")
+    message = _bad_input(
+        capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE), "--area", "atlantis"
+    )
     assert "atlantis" in message
 
 
 def test_an_unknown_weight_column(capsys: pytest.CaptureFixture[str], export: Path) -> None:
-    message = _bad_input(capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE),
-                         "--weight", "w")
+    message = _bad_input(
+        capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE), "--weight", "w"
+    )
     assert "w" in message
 
 
@@ -159,15 +212,18 @@ def test_responses_to_another_questionnaire(
     capsys: pytest.CaptureFixture[str], export: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.csv"
-    other.write_text(export.read_text(encoding="utf-8").replace("voices-core", "local-extra"),
-                     encoding="utf-8")
-    assert "local-extra" in _bad_input(capsys, "scores", str(other), "--questionnaire",
-                                       str(VOICES_CORE))
+    other.write_text(
+        export.read_text(encoding="utf-8").replace("voices-core", "local-extra"), encoding="utf-8"
+    )
+    assert "local-extra" in _bad_input(
+        capsys, "scores", str(other), "--questionnaire", str(VOICES_CORE)
+    )
 
 
 def test_a_bad_option(capsys: pytest.CaptureFixture[str], export: Path) -> None:
-    message = _bad_input(capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE),
-                         "--format", "xlsx")
+    message = _bad_input(
+        capsys, "scores", str(export), "--questionnaire", str(VOICES_CORE), "--format", "xlsx"
+    )
     assert "--format" in message
 
 
@@ -188,9 +244,21 @@ def test_weights_and_an_area_with_its_own_breakdown(
     frame = pd.read_csv(export, dtype=str, keep_default_na=False)
     frame["weight"] = ["2.0" if area == "north" else "1.0" for area in frame["area"]]
     frame.to_csv(weighted, index=False)
-    code, stdout, stderr = run(capsys, "scores", str(weighted), "--questionnaire",
-                               str(VOICES_CORE), "--weight", "weight", "--area", "north",
-                               "--by", "area", "--casemix", "about.sex")
+    code, stdout, stderr = run(
+        capsys,
+        "scores",
+        str(weighted),
+        "--questionnaire",
+        str(VOICES_CORE),
+        "--weight",
+        "weight",
+        "--area",
+        "north",
+        "--by",
+        "area",
+        "--casemix",
+        "about.sex",
+    )
     assert code == 0, stderr
     table = pd.read_csv(io.StringIO(stdout), keep_default_na=False, na_values=[""])
     oe = table[table["indicator"] == "overall_oe"]

@@ -20,7 +20,16 @@ from analysis.scores import compute_scores
 def test_counts_of_one_to_seven_are_suppressed_and_others_rounded_to_five() -> None:
     counts = pd.Series([0, 1, 7, 8, 10, 12, 13, 22, 23, 1897])
     assert round_counts(counts).tolist() == [
-        0, pd.NA, pd.NA, 10, 10, 10, 15, 20, 25, 1895,
+        0,
+        pd.NA,
+        pd.NA,
+        10,
+        10,
+        10,
+        15,
+        20,
+        25,
+        1895,
     ]
 
 

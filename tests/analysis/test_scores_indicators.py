@@ -111,8 +111,7 @@ def test_experience_scores_average_within_the_respondent_first(
     # 10 respondents rate 2 services: outstanding (10) and poor (0) → their quality score is 5.
     # 10 respondents rate 1 service: good (5).  Person-level mean: 5 for everyone.
     frame = responses(
-        repeat(10, overall__rating="outstanding", hospital__any_time="yes",
-               hospital__rating="poor")
+        repeat(10, overall__rating="outstanding", hospital__any_time="yes", hospital__rating="poor")
         + repeat(10, overall__rating="good")
     )
     quality = _national(compute_scores(frame, questionnaire), "quality")

@@ -76,7 +76,8 @@ def test_no_sensitive_cell_is_the_only_one_hidden_in_its_breakdown(
     true_n = rated["about.ethnicity"].fillna("missing").value_counts()
     cells = table[(table["indicator"] == "overall_oe") & (table["breakdown"] == "about.ethnicity")]
     hidden_nonempty = [
-        group for group, hidden in zip(cells["group"], cells["suppressed"], strict=True)
+        group
+        for group, hidden in zip(cells["group"], cells["suppressed"], strict=True)
         if hidden and true_n.get(group, 0) > 0
     ]
     nonempty = [group for group in cells["group"] if true_n.get(group, 0) > 0]
@@ -122,8 +123,14 @@ def test_a_group_with_the_national_case_mix_keeps_its_crude_value(
         for area, size in (("a", count * 5), ("b", count * 5 * multiple)):
             for _ in range(size):
                 rating = str(random.choice(["excellent", "good", "poor"]))
-                rows.append({"area": area, "about.age_band": age, "about.cause_group": cause,
-                             "overall.rating": rating})
+                rows.append(
+                    {
+                        "area": area,
+                        "about.age_band": age,
+                        "about.cause_group": cause,
+                        "overall.rating": rating,
+                    }
+                )
     table = compute_scores(build_responses(rows, questionnaire), questionnaire, by=["area"])
     for indicator in ("overall_oe", "overall_oeg", "quality"):
         for area in ("a", "b"):

@@ -20,7 +20,12 @@ def test_the_voices_core_definition_is_read_in_full(questionnaire: Questionnaire
     assert questionnaire.id == "voices-core"
     assert len(questionnaire.indicators) == 34
     assert [domain.id for domain in questionnaire.domains] == [
-        "quality", "dignity", "symptoms", "coordination", "communication", "carer_support",
+        "quality",
+        "dignity",
+        "symptoms",
+        "coordination",
+        "communication",
+        "carer_support",
         "personal_needs",
     ]
     assert questionnaire.case_mix == ("about.age_band", "about.cause_group")

@@ -29,15 +29,15 @@ def worked_example(responses: Builder) -> pd.DataFrame:
     South: 5 under 65 (2), 15 aged 85+ (3): 5 of 20.
     """
     return responses(
-        _ages("north", "18_64", 10, 5) + _ages("north", "85_plus", 1, 4)
-        + _ages("south", "18_64", 2, 3) + _ages("south", "85_plus", 3, 12)
+        _ages("north", "18_64", 10, 5)
+        + _ages("north", "85_plus", 1, 4)
+        + _ages("south", "18_64", 2, 3)
+        + _ages("south", "85_plus", 3, 12)
     )
 
 
 def test_the_worked_example(questionnaire: QuestionnaireData, worked_example: pd.DataFrame) -> None:
-    table = compute_scores(
-        worked_example, questionnaire, by=["area"], casemix=["about.age_band"]
-    )
+    table = compute_scores(worked_example, questionnaire, by=["area"], casemix=["about.age_band"])
     national = row_of(table, "overall_oe", "national", "all")
     assert national["value"] == pytest.approx(40.0)
     north = row_of(table, "overall_oe", "area", "north")
@@ -86,11 +86,12 @@ def test_a_missing_case_mix_answer_is_a_stratum_of_its_own(
 def test_a_separate_reference_sets_the_national_rates(
     questionnaire: QuestionnaireData, responses: Builder, worked_example: pd.DataFrame
 ) -> None:
-    reference = responses(
-        _ages("x", "18_64", 30, 70) + _ages("x", "85_plus", 50, 50)
-    )
+    reference = responses(_ages("x", "18_64", 30, 70) + _ages("x", "85_plus", 50, 50))
     table = compute_scores(
-        worked_example, questionnaire, by=["area"], casemix=["about.age_band"],
+        worked_example,
+        questionnaire,
+        by=["area"],
+        casemix=["about.age_band"],
         reference=reference,
     )
     # National is now the reference: 80 of 200 = 40%; rates 30% and 50%.
@@ -103,7 +104,10 @@ def test_group_rows_for_an_area_keep_the_national_reference(
     questionnaire: QuestionnaireData, worked_example: pd.DataFrame
 ) -> None:
     table = compute_scores(
-        worked_example, questionnaire, area="north", by=["about.age_band"],
+        worked_example,
+        questionnaire,
+        area="north",
+        by=["about.age_band"],
         casemix=["about.age_band"],
     )
     assert row_of(table, "overall_oe", "national", "all")["n"] == 40

@@ -10,7 +10,10 @@ QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 
 
 def test_areas_are_added_and_listed_slug_tab_name(runner: FlaskCliRunner) -> None:
-    assert runner.invoke(args=["areas", "add", "north-riverside", "North Riverside ICB"]).exit_code == 0
+    assert (
+        runner.invoke(args=["areas", "add", "north-riverside", "North Riverside ICB"]).exit_code
+        == 0
+    )
     assert runner.invoke(args=["areas", "add", "east-coast", "East Coast ICB"]).exit_code == 0
     listed = runner.invoke(args=["areas", "list"])
     assert listed.exit_code == 0
@@ -30,14 +33,19 @@ def test_a_duplicate_or_malformed_area_slug_is_refused_clearly(runner: FlaskCliR
 
 def test_groups_can_belong_to_an_area_or_none(runner: FlaskCliRunner) -> None:
     runner.invoke(args=["areas", "add", "east-coast", "East Coast ICB"])
-    bound = runner.invoke(args=["groups", "add", "bangla-carers", "Bangla carers", "--area", "east-coast"])
+    bound = runner.invoke(
+        args=["groups", "add", "bangla-carers", "Bangla carers", "--area", "east-coast"]
+    )
     assert bound.exit_code == 0, bound.output
     free = runner.invoke(args=["groups", "add", "lgbtq-elders", "LGBTQ+ elders"])
     assert free.exit_code == 0
     missing = runner.invoke(args=["groups", "add", "other", "Other", "--area", "nowhere"])
     assert missing.exit_code != 0 and "no area with the slug 'nowhere'" in missing.output
     listed = runner.invoke(args=["groups", "list"])
-    assert listed.output.splitlines() == ["bangla-carers\tBangla carers", "lgbtq-elders\tLGBTQ+ elders"]
+    assert listed.output.splitlines() == [
+        "bangla-carers\tBangla carers",
+        "lgbtq-elders\tLGBTQ+ elders",
+    ]
 
 
 def test_the_core_questionnaire_validates(runner: FlaskCliRunner) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -20,7 +22,7 @@ def test_health_check_reports_the_database(client: FlaskClient) -> None:
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_health_check_fails_when_the_database_is_unreachable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_health_check_fails_when_the_database_is_unreachable(tmp_path: Path) -> None:
     from tests.conftest import make_app
 
     unreachable = tmp_path / "missing-folder" / "nested" / "db.sqlite"

@@ -124,8 +124,11 @@ def test_a_carer_answers_about_home_and_hospital_and_skips_care_home_and_hospice
     assert answers["overall.good"] == TEXT_ANSWERS["overall.good"]
     # Filter questions answered "no" are stored; the blocks they skip are not.
     assert answers["carehome.any_time"] == "no" and answers["hospice.any_time"] == "no"
-    assert not [item for item in answers if item.startswith(("carehome.", "hospice."))
-                and not item.endswith("any_time")]
+    assert not [
+        item
+        for item in answers
+        if item.startswith(("carehome.", "hospice.")) and not item.endswith("any_time")
+    ]
     assert "home.spc.rating" not in answers
     # Questions the carer saw and left blank are recorded as seen-but-skipped.
     for item_id in SKIPPED:
