@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,9 +11,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.access.permissions import Scope
 from app.cli.progress import Progress
 from app.extensions import db
 from app.questionnaire import QuestionnaireLibrary
+from app.services import areas as area_service
+from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound
 from app.services.response_export import (
     ExportCountMismatch,
@@ -92,6 +96,17 @@ def export_responses(
             f"(this export has the columns of {questionnaire.id}).",
             err=True,
         )
+    # Every export is audited, from the command line too: the actor is the operating-system
+    # account that ran the command (there is no staff sign-in on a terminal).
+    area_id = area_service.area_by_slug(db.session(), area_slug).id if area_slug else None
+    record_event(
+        db.session(),
+        Actor(None, f"cli:{getpass.getuser()}"),
+        AuditAction.EXPORT_RESPONSES,
+        scope=Scope(area_id=area_id),
+        object_ref=target,
+        detail={"rows": result.rows_written, "format": file_format, "status": status},
+    )
     progress.finish(f"Exported {result.rows_written} responses to {target}")
 
 
