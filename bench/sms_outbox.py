@@ -23,7 +23,7 @@ from app.services.outbox_schedule import OutboxSettings
 from app.services.outbox_worker import OutboxWorker
 from app.services.secrets_for_links import hash_link_token, new_link_token
 from app.sms.runtime import current_cipher, current_transport
-from bench.web_survey import RESULTS_DIR, ROOT, machine_info
+from bench.load_harness import RESULTS_DIR, ROOT, machine_info
 from tests.fake_twilio.server import FakeTwilioServer
 from tests.fake_twilio.support import sms_settings
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import secrets
 import sqlite3
@@ -20,12 +19,11 @@ from urllib.parse import urlencode
 from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
 
-from bench.web_survey import (
+from bench.load_harness import (
     CLI_TIMEOUT_S,
     GENERATOR_NOTE,
     GUNICORN_ARGS,
     HOST,
-    RESULTS_DIR,
     ROOT,
     RunResult,
     Scenario,
@@ -36,8 +34,10 @@ from bench.web_survey import (
     machine_info,
     measured,
     print_run,
+    run_cli,
     run_load,
     summarise,
+    write_results,
 )
 
 AREA_SLUG = "bench-area"
@@ -231,25 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rows written during forged runs: {writes_during_forged}")
     passed = all(s["verdict"] == "PASS" for s in summaries)
     if not args.no_json:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        out = RESULTS_DIR / f"sms_webhook-{started:%Y%m%dT%H%M%S}.json"
-        report = {
-            "benchmark": "sms_webhook",
-            "started": started.isoformat(timespec="seconds"),
-            "machine": machine,
-            "config": {"clients": args.clients, "seconds": args.seconds, "rounds": args.rounds},
-            "runs": runs,
-            "summary": summaries,
-            "passed": passed,
-        }
-        out.write_text(json.dumps(report, indent=2, default=str) + "\n")
-        print(f"results: {out.relative_to(ROOT)}")
+        config = {"clients": args.clients, "seconds": args.seconds, "rounds": args.rounds}
+        write_results("sms_webhook", started, machine, config, runs, summaries, passed)
     return 0 if passed else 1
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted: servers stopped", file=sys.stderr)
-        sys.exit(130)
+    run_cli(main)
