@@ -46,24 +46,24 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     with app.app_context():
         _configure_sqlite(db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
 
+    # Imported here, not at the top: blueprints and models need the extensions above bound.
     from app import models  # noqa: F401  (register every table on the metadata)
+    from app.access.routes import register_access_control
+    from app.auth import register_auth
     from app.cli import register_commands
     from app.main import bp as main_bp
     from app.main.errors import register_error_handlers
     from app.main.headers import register_security_headers
+    from app.sms import register_sms
+    from app.staff import bp as staff_bp
     from app.survey import bp as survey_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
-    from app.sms import register_sms
-
     register_sms(app)
-    from app.access.routes import register_access_control
-    from app.auth import register_auth
-    from app.staff import bp as staff_bp
-
     register_auth(app)
     app.register_blueprint(staff_bp)
+    # Last of the routes: every endpoint registered so far is checked for a declared permission.
     register_access_control(app)
     _trust_configured_proxies(app)
     _keep_statements_out_of_logs()
