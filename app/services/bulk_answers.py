@@ -1,0 +1,113 @@
+"""Answers read and written in bulk through the DBAPI driver, skipping SQLAlchemy per-row work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy.orm import Session
+
+from app.models import Answer
+
+ANSWERS = cast(Table, Answer.__table__)
+# A batch whose keys spread wider than this many times its size is read by key list, not by range:
+# a range would drag in the answers of every response the export's filters leave out.
+_RANGE_SPREAD = 2
+# Rows taken from the driver per call: few calls, and a bounded list however large the batch.
+_FETCH_ROWS = 10_000
+
+
+def driver_placeholder(dialect: Dialect) -> str | None:
+    """The driver's positional parameter marker, or None for a paramstyle we have not met."""
+    return {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+
+
+def driver_timestamp(session: Session, moment: datetime) -> Any:
+    """``moment`` as the driver takes it for answers.updated_at (SQLite stores text)."""
+    dialect = session.connection().dialect
+    if driver_placeholder(dialect) is None:
+        return moment  # insert_answer_rows takes SQLAlchemy's road, which converts it itself
+    to_driver = ANSWERS.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
+    return to_driver(moment) if to_driver else moment
+
+
+def insert_answer_rows(session: Session, rows: Sequence[tuple[int, str, str | None, Any]]) -> None:
+    """Insert (response key, item id, stored text, driver_timestamp) rows with one executemany.
+
+    A million-response import is tens of millions of answers. SQLAlchemy's per-row parameter
+    processing cost more than the insert itself, so the rows go to the driver as plain tuples,
+    built once by the caller (a second pass over them to add the timestamp costs seconds).
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    placeholder = driver_placeholder(connection.dialect)
+    if placeholder is None:  # a driver we have not met: take the ordinary, slower road
+        session.execute(
+            insert(ANSWERS),
+            [
+                {"response_id": key, "item_id": item_id, "value": value, "updated_at": stamp}
+                for key, item_id, value, stamp in rows
+            ],
+        )
+        return
+    marks = ", ".join([placeholder] * 4)
+    connection.exec_driver_sql(
+        f"INSERT INTO {ANSWERS.name} (response_id, item_id, value, updated_at) VALUES ({marks})",
+        rows,
+    )
+
+
+def insert_answers(
+    session: Session, answers: Sequence[tuple[int, str, str | None]], updated_at: datetime
+) -> None:
+    """Insert (response key, item id, stored text) rows, all updated at ``updated_at``."""
+    stamp = driver_timestamp(session, updated_at)
+    insert_answer_rows(session, [(key, item_id, value, stamp) for key, item_id, value in answers])
+
+
+def answer_texts(
+    connection: Connection, keys: Sequence[int]
+) -> Iterator[Sequence[tuple[int, str, str]]]:
+    """(response key, item id, stored text) of the non-empty answers of ``keys``, by key.
+
+    Read with the driver's own cursor, in the connection's transaction, and handed on in
+    chunks: an export reads tens of millions of answers, and SQLAlchemy's result rows (or a
+    generator step per row) add Python work to every one. Keys that are nearly contiguous
+    (the usual export) are read as one index range. Ordered by key, so that each response's
+    answers come together.
+    """
+    if not keys:
+        return
+    placeholder = driver_placeholder(connection.dialect)
+    if placeholder is None:
+        rows = connection.execute(
+            ANSWERS.select()
+            .with_only_columns(ANSWERS.c.response_id, ANSWERS.c.item_id, ANSWERS.c.value)
+            .where(ANSWERS.c.response_id.in_(keys), ANSWERS.c.value != "")
+            .order_by(ANSWERS.c.response_id)
+        )
+        yield [(key, item_id, value) for key, item_id, value in rows]
+        return
+    low, high = min(keys), max(keys)
+    where: str
+    parameters: Sequence[Any]
+    if high - low + 1 <= _RANGE_SPREAD * len(keys):
+        where, parameters = f"response_id BETWEEN {placeholder} AND {placeholder}", (low, high)
+    else:
+        marks = ", ".join([placeholder] * len(keys))
+        where, parameters = f"response_id IN ({marks})", tuple(keys)
+    cursor = connection.connection.cursor()
+    try:
+        # NULL (skipped) and empty answers export as empty cells, so they are not read at all.
+        cursor.execute(
+            f"SELECT response_id, item_id, value FROM {ANSWERS.name} "
+            f"WHERE {where} AND value IS NOT NULL AND value <> '' ORDER BY response_id",
+            parameters,
+        )
+        while chunk := cursor.fetchmany(_FETCH_ROWS):
+            yield chunk
+    finally:
+        cursor.close()
