@@ -18,6 +18,7 @@ from app.questionnaire import (
     completeness,
     deserialise_answer,
     off_path_items,
+    serialise_answer,
 )
 from app.services.demo_data import DemoAlreadySeeded, generate_demo_responses, seed_demo
 from tests.services.response_helpers import count_answers, count_responses
@@ -134,3 +135,27 @@ def test_seeding_creates_the_demo_once_near_national_rates_with_planted_differen
         answers, "last2.nurses.dignity", {"always"}, frequency, lambda k: not in_group(k)
     )
     assert dignity_rest - dignity_group >= 10
+
+
+def test_seeded_rows_hold_exactly_the_generated_answers_and_times(
+    session: Session, questionnaire: Questionnaire
+) -> None:
+    expected = list(generate_demo_responses(random.Random(9), questionnaire, 50, TODAY))
+
+    seed_demo(session, questionnaire, responses=50, seed=9, today=TODAY)
+
+    for response in expected:
+        stored = session.scalars(
+            select(Response).where(Response.response_id == response.response_id)
+        ).one()
+        assert (stored.submitted_at, stored.updated_at) == (response.submitted_at,) * 2
+        rows = session.execute(
+            select(Answer.item_id, Answer.value, Answer.updated_at).where(
+                Answer.response_id == stored.id
+            )
+        ).all()
+        assert {item_id: value for item_id, value, _ in rows} == {
+            item_id: None if value is None else serialise_answer(questionnaire.item(item_id), value)
+            for item_id, value in response.answers.items()
+        }
+        assert {updated for _, _, updated in rows} <= {response.submitted_at}

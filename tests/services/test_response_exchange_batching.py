@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -130,6 +130,8 @@ def _comment_item() -> Item:
     return library.get("voices-core").item("overall.good")
 
 
+# No deadline: the first example loads the questionnaire, and the machine may be busy.
+@settings(deadline=None)
 @given(
     st.text(
         alphabet=st.sampled_from(
