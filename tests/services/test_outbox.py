@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -100,16 +101,22 @@ def work_until_settled(app: Flask, seconds: float = 10.0, **settings: Any) -> No
 
 def test_the_outbox_keeps_to_the_configured_rate(sms_app: Flask, fake: FakeTwilio) -> None:
     queue_texts(sms_app, 11)
+    started = time.monotonic()
     with sms_app.app_context():
         summary = worker_for(sms_app, SMS_RATE_PER_SECOND=10.0).run_once()
+    finished = time.monotonic()
     assert summary.sent == 11
     arrivals = sorted(message.received_monotonic for message in fake.messages)
+    # Never faster than configured: the n-th text cannot reach Twilio before n slots have
+    # passed since the worker started. Measured from the start, not from the first arrival,
+    # because the first request's own latency (a new connection on a busy CI machine) would
+    # otherwise shorten the measured span and look like a burst.
+    for position, arrived in enumerate(arrivals):
+        assert arrived - started >= position * 0.1 - 0.002, (position, arrived - started)
+    # Slower only if this shared machine starves the worker; bench/sms_outbox.py measures the
+    # accuracy (within 5%) on a quieter run.
+    assert finished - started <= 1.0 / 0.7, finished - started
     gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
-    achieved = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
-    # Never faster than configured; slower only if this (shared) machine starves the worker.
-    # bench/sms_outbox.py measures the accuracy (±5%) on a quieter run.
-    assert achieved <= 10.0 * 1.05, achieved
-    assert achieved >= 10.0 * 0.7, achieved
     assert statistics.median(gaps) == pytest.approx(0.1, abs=0.03)
 
 
