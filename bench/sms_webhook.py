@@ -141,7 +141,7 @@ def start_conversations(port: int, token: str, clients: int) -> None:
         connection.request("POST", "/sms/inbound", body=body, headers=headers)
         reply = connection.getresponse().read().decode()
         connection.close()
-        if "What were you to" not in reply:
+        if "Overall, how would you rate" not in reply:
             raise RuntimeError(f"conversation did not start: {reply[:200]}")
 
 

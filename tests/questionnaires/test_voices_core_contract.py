@@ -251,8 +251,25 @@ def test_sms_form_asks_each_routing_question_before_the_items_it_routes(core, an
         assert needed <= set(form[:position]), (item_id, needed)
 
 
-def test_sms_form_starts_with_the_relationship_so_later_messages_can_pipe(core):
-    assert core["sms_form"][0] == "about.relationship"
+def test_sms_form_asks_the_overall_rating_first_and_covers_every_promised_topic(core):
+    """Issue 4: the headline rating first, then the promised topics, about ten texts in all.
+
+    A carer who answers one text has given the headline rating; the rest cover dignity, pain,
+    coordination, support at the death, involvement, the right place and their own words.
+    """
+    form = core["sms_form"]
+    assert form[0] == "overall.rating"
+    assert form[-1] == "overall.improve"
+    promised = {
+        "last2.nurses.dignity",
+        "last2.pain",
+        "home.coordination",
+        "death.support_at_time",
+        "last2.family_involved",
+        "pref.right_place",
+    }
+    assert promised <= set(form)
+    assert 9 <= len(form) <= 12
 
 
 def test_every_sms_prompt_fits_one_gsm7_segment_for_every_name(core, answerable):

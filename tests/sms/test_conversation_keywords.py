@@ -21,7 +21,7 @@ def amira(invite: Callable[..., None], carer: Callable[[str], TextingCarer]) -> 
     """Amira has said yes and been asked the first question."""
     invite(AMIRA)
     phone = carer(AMIRA)
-    assert phone.sends("yes")[0].startswith("What were you to")
+    assert phone.sends("yes")[0].startswith("Overall, how would you rate")
     return phone
 
 
@@ -33,21 +33,21 @@ def stored_answers(app: Flask) -> dict[str, str | None]:
 def test_help_explains_and_signposts_support_without_moving_on(amira: TextingCarer) -> None:
     [help_text] = amira.sends("HELP")
     assert "SKIP" in help_text and "STOP" in help_text and "Cruse" in help_text
-    assert amira.sends("2")[0].startswith("Where was")
+    assert amira.sends("2")[0].startswith("In the last 2 days of life, how often did nurses")
 
 
 def test_skip_records_a_skipped_question_and_back_asks_the_previous_one(
     app: Flask, amira: TextingCarer
 ) -> None:
-    assert amira.sends("skip")[0].startswith("Where was")
-    assert stored_answers(app) == {"about.relationship": None}
-    assert amira.sends("Back")[0].startswith("What were you to")
+    assert amira.sends("skip")[0].startswith("In the last 2 days of life, how often did nurses")
+    assert stored_answers(app) == {"overall.rating": None}
+    assert amira.sends("Back")[0].startswith("Overall, how would you rate")
     assert amira.sends("BACK") == [
         "This is the first question.",
         amira.sends("BACK")[1],
     ]
-    assert amira.sends("1")[0].startswith("Where was")
-    assert stored_answers(app) == {"about.relationship": "spouse_partner"}
+    assert amira.sends("1")[0].startswith("In the last 2 days of life, how often did nurses")
+    assert stored_answers(app) == {"overall.rating": "outstanding"}
 
 
 def test_link_sends_the_personal_web_link(fake: FakeTwilio, amira: TextingCarer) -> None:
@@ -63,7 +63,7 @@ def test_lang_offers_the_languages_and_records_the_choice(app: Flask, amira: Tex
     [menu] = amira.sends("LANG")
     assert "1 English 2 Cymraeg 3 Polski 4 اردو" in menu
     # Prompts are English until translations arrive; the choice is recorded on the response.
-    assert amira.sends("3")[0].startswith("What were you to")
+    assert amira.sends("3")[0].startswith("Overall, how would you rate")
     with app.app_context():
         assert db.session.scalar(select(Response.language)) == "pl"
 
@@ -97,12 +97,13 @@ def test_a_reply_we_cannot_use_is_asked_again_twice_then_skipped(
     app: Flask, amira: TextingCarer, reply: str
 ) -> None:
     first = amira.sends(reply)
-    assert first[0] == "Sorry, please reply with a number from 1 to 8, or SKIP."
-    assert first[1].startswith("What were you to")
+    assert first[0] == "Sorry, please reply with a number from 1 to 5, or SKIP."
+    assert first[1].startswith("Overall, how would you rate")
     assert amira.sends(reply)[0].startswith("Sorry, please reply")
     third = amira.sends(reply)
-    assert third[0] == "We'll skip that question." and third[1].startswith("Where was")
-    assert stored_answers(app) == {"about.relationship": None}
+    assert third[0] == "We'll skip that question."
+    assert third[1].startswith("In the last 2 days of life, how often did nurses")
+    assert stored_answers(app) == {"overall.rating": None}
 
 
 def test_the_free_text_question_keeps_emoji_and_long_replies(

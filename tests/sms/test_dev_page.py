@@ -46,9 +46,9 @@ def test_a_developer_plays_the_conversation_in_the_browser(console_app: Flask) -
     assert "+44 79** ***456" in page
     post(client, phone="07911 123456", message="yes", action="send")
     page = client.get("/dev/sms").get_data(as_text=True)
-    assert "What were you to" in page
+    assert "Overall, how would you rate" in page
     post(client, phone="07911 123456", message="1", action="send")
-    assert "Where was" in client.get("/dev/sms").get_data(as_text=True)
+    assert "how often did nurses" in client.get("/dev/sms").get_data(as_text=True)
 
 
 def test_the_playground_needs_a_csrf_token(console_app: Flask) -> None:

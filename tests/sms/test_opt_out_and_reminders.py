@@ -97,7 +97,7 @@ def test_start_resubscribes_and_the_survey_carries_on(
     amira.sends("stop texting me")  # in the middle of the survey
     assert amira.sends("2") == []
     assert amira.sends("Start please")[0].startswith("You can get texts from us again")
-    assert amira.sends("2")[0].startswith("Where was")
+    assert amira.sends("2")[0].startswith("In the last 2 days of life, how often did nurses")
     with app.app_context():
         assert db.session.scalar(select(SmsOptOut)) is None
 
@@ -170,7 +170,8 @@ def test_a_gentle_no_stops_reminders_without_opting_out(
     assert len(fake.sent_to(BRIAN)) == 1
     with app.app_context():
         assert db.session.scalar(select(SmsOptOut)) is None
-    assert carer(BRIAN).sends("yes")[0].startswith("What were you to")  # changed his mind
+    # He changed his mind.
+    assert carer(BRIAN).sends("yes")[0].startswith("Overall, how would you rate")
 
 
 def test_stop_from_an_unknown_number_is_kept_so_it_is_never_invited(

@@ -88,7 +88,7 @@ def test_a_request_through_a_tls_proxy_is_checked_against_the_public_address(
         headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "survey.example.nhs.uk"},
     )
     assert response.status_code == 200
-    assert twiml_messages(response)[0].startswith("What were you to")
+    assert twiml_messages(response)[0].startswith("Overall, how would you rate")
 
 
 def test_without_an_auth_token_every_webhook_is_refused(app: Flask, fake: FakeTwilio) -> None:
@@ -125,12 +125,12 @@ def test_the_same_message_delivered_three_times_is_applied_once(
     sid = new_message_sid()
     replies = [amira.sends("1", sid=sid) for _ in range(3)]
     assert replies[0] == replies[1] == replies[2]
-    assert replies[0][0].startswith("Where was")
+    assert replies[0][0].startswith("In the last 2 days of life, how often did nurses")
     with app.app_context():
         assert db.session.scalar(select(func.count(SmsInbound.id))) == 2
         conversation = db.session.scalar(select(SmsConversation))
         assert conversation is not None
-        assert conversation.current_item_id == "about.place_of_death"  # moved on once, not thrice
+        assert conversation.current_item_id == "last2.nurses.dignity"  # moved on once, not thrice
         assert db.session.scalar(select(func.count(Answer.id))) == 1
 
 
@@ -146,7 +146,7 @@ def test_the_same_message_delivered_twice_at_once_is_applied_once(
 
     def deliver(phone: TextingCarer) -> None:
         gate.wait()
-        results.append(phone.sends("partner", sid=sid))
+        results.append(phone.sends("excellent", sid=sid))
 
     threads = [threading.Thread(target=deliver, args=(phone,)) for phone in phones]
     for thread in threads:
@@ -157,7 +157,7 @@ def test_the_same_message_delivered_twice_at_once_is_applied_once(
     with app.app_context():
         assert db.session.scalar(select(func.count(SmsInbound.id))) == 2
         values = db.session.execute(select(Answer.item_id, Answer.value)).all()
-        assert values == [("about.relationship", "spouse_partner")]
+        assert values == [("overall.rating", "excellent")]
 
 
 def test_status_callbacks_only_move_forward_and_unknown_messages_get_200(
