@@ -113,9 +113,10 @@ def test_the_outbox_keeps_to_the_configured_rate(sms_app: Flask, fake: FakeTwili
     # otherwise shorten the measured span and look like a burst.
     for position, arrived in enumerate(arrivals):
         assert arrived - started >= position * 0.1 - 0.002, (position, arrived - started)
-    # Slower only if this shared machine starves the worker; bench/sms_outbox.py measures the
-    # accuracy (within 5%) on a quieter run.
-    assert finished - started <= 1.0 / 0.7, finished - started
+    # Slower only if this shared machine starves the worker (a loaded CI machine took 1.56 s
+    # for the 1.0 s of slots); bench/sms_outbox.py measures the accuracy (within 5%) on a
+    # quieter run. Twice the slots would mean the pacing itself is wrong.
+    assert finished - started < 1.9, finished - started
     gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
     assert statistics.median(gaps) == pytest.approx(0.1, abs=0.03)
 
