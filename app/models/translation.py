@@ -1,4 +1,4 @@
-"""Translations made in the app: an overlay on the .po catalogues, one row per language and string."""
+"""In-app translations: an overlay on the .po catalogues, one row per language and string."""
 
 from __future__ import annotations
 
