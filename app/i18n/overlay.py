@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gettext
+from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any
@@ -98,6 +99,9 @@ def merge(language: str, base: NullTranslations, entries: list[TranslationEntry]
         elif entry.translation:
             catalog[msgid] = entry.translation
     merged._catalog = catalog
+    if "plural-forms" not in getattr(base, "_info", {}):
+        # No header to say how this language counts: use CLDR's rule, not English's.
+        merged.plural = _plural_rule(language)
     result: Translations = merged
     return result
 
@@ -106,10 +110,14 @@ def _empty(language: str, fallback: NullTranslations) -> Translations:
     """An empty catalogue with the language's plural rule, when there is no file yet."""
     empty: Any = Translations()
     empty._catalog = {}
-    try:
-        empty.plural = gettext.c2py(get_plural(language).plural_expr)
-    except (ValueError, LookupError):
-        empty.plural = lambda n: int(n != 1)
+    empty.plural = _plural_rule(language)
     empty.add_fallback(fallback)
     result: Translations = empty
     return result
+
+
+def _plural_rule(language: str) -> Callable[[int], int]:
+    try:
+        return gettext.c2py(get_plural(language).plural_expr)
+    except (ValueError, LookupError):
+        return lambda n: int(n != 1)
