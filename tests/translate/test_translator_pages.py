@@ -267,3 +267,8 @@ def test_every_translator_page_keeps_the_page_conventions(ola: FlaskClient) -> N
         assert page.h1 is not None, path
     plural = parse_page(ola.get(f"/translate/pl/strings/{entry_key('', '%(num)d day')}"))
     assert len(plural.select("textarea")) == 3, "Polish has three plural forms"
+
+
+def test_the_staff_home_links_a_translator_to_the_translations(ola: FlaskClient) -> None:
+    page = parse_page(ola.get("/staff"))
+    assert page.select_one("a[href='/translate']") is not None
