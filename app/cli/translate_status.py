@@ -1,4 +1,4 @@
-"""`flask translate status`: strings per language in each state; --strict fails on unserved ones."""
+"""`flask translate status` (states per language, --strict) and `flask translate sync`."""
 
 from __future__ import annotations
 
@@ -58,3 +58,17 @@ def status(strict: bool, only: str | None) -> None:
     if strict and any(unserved.values()):
         short = ", ".join(f"{code}: {count}" for code, count in unserved.items() if count)
         raise click.ClickException(f"Strings that carers would see in English: {short}")
+
+
+@translate_status_cli.command("sync")
+def sync() -> None:
+    """Mark in-app translations outdated where the English in messages.pot changed.
+
+    Run it after updating the template (``translate update`` can call it): nothing is deleted.
+    """
+    files = CatalogueFiles(Path(str(current_app.config["TRANSLATIONS_DIR"])))
+    report = translations.sync_sources(db.session(), files.template())
+    click.echo(
+        f"{report.outdated} in-app translations marked outdated; "
+        f"{report.unmatched} kept whose English is no longer in the template."
+    )

@@ -79,3 +79,19 @@ def test_strict_counts_drafts_as_served_only_when_drafts_are_served(
     app.config["TRANSLATIONS_SERVE_DRAFTS"] = False
     unserved = runner.invoke(args=["translate", "status", "--strict", "--language", "pl"])
     assert unserved.exit_code == 1 and "pl: 4" in unserved.output
+
+
+def test_sync_marks_in_app_work_outdated_when_the_english_changes(
+    app: Flask, runner: FlaskCliRunner, files: CatalogueFiles
+) -> None:
+    complete_polish(app, files)
+    template = files.template_path.read_text(encoding="utf-8")
+    files.template_path.write_text(
+        template.replace("Reply STOP to stop these texts.", "Reply STOP to end these texts."),
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["translate", "sync"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 in-app translations marked outdated")
+    status = runner.invoke(args=["translate", "status", "--language", "pl"])
+    assert table(status.output)["pl"] == ["5", "1", "3", "1", "0"]
