@@ -117,13 +117,15 @@ def parse_upload(language: str, file_bytes: bytes, max_bytes: int) -> Catalog:
     header = dict(catalogue.mime_headers).get("Language", "").strip()
     if not header:
         raise PoFileRejected("no_language")
-    if _normalised(header) != _normalised(language):
+    if not _same_language(header, language):
         raise PoFileRejected("wrong_language", found=header[:32])
     return catalogue
 
 
-def _normalised(code: str) -> str:
-    return code.replace("-", "_").casefold()
+def _same_language(header: str, language: str) -> bool:
+    """Poedit often writes a region (pl_PL) for a language we keep without one (pl)."""
+    found, wanted = (code.replace("-", "_").casefold() for code in (header, language))
+    return found == wanted or ("_" not in wanted and found.split("_")[0] == wanted)
 
 
 def import_po(

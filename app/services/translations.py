@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.access.permissions import Scope
 from app.i18n import states
 from app.i18n.po_files import CatalogueFiles
-from app.i18n.states import TranslationState, is_servable
+from app.i18n.states import TranslationState
 from app.models import TranslationEntry
 from app.services.audit import Actor, AuditAction, add_event
 from app.services.transactions import begin_write
@@ -210,32 +211,30 @@ def _store(
     actor: Actor,
     action: AuditAction,
 ) -> EntryView:
-    begin_write(session)
-    moment = now()
-    row = find_row(session, language, *entry.record.key)
-    write_record(row, record, moment)
-    if action is AuditAction.TRANSLATION_EDIT:
-        row.translated_by, row.translated_at = actor.label, moment
-    bump_store_version(session)
-    add_event(
-        session,
-        actor,
-        action,
-        scope=Scope(language=language),
-        object_ref=f"string:{entry.key}",
-        detail={"state": record.state.value, "kind": entry.kind.value},
-    )
-    session.commit()
-    return find_entry(session, files, language, entry.key)
-
-
-def servable_count(state_counts: StateCounts, serve_drafts: bool) -> int:
-    """Strings a carer would see translated under this serving setting."""
-    return sum(
-        count
-        for state, count in (
-            (TranslationState.APPROVED, state_counts.approved),
-            (TranslationState.DRAFT, state_counts.draft),
+    for attempt in (1, 2):
+        begin_write(session)
+        moment = now()
+        row = find_row(session, language, *entry.record.key)
+        write_record(row, record, moment)
+        if action is AuditAction.TRANSLATION_EDIT:
+            row.translated_by, row.translated_at = actor.label, moment
+        bump_store_version(session)
+        add_event(
+            session,
+            actor,
+            action,
+            scope=Scope(language=language),
+            object_ref=f"string:{entry.key}",
+            detail={"state": record.state.value, "kind": entry.kind.value},
         )
-        if is_servable(state, serve_drafts)
-    )
+        try:
+            session.commit()
+        except IntegrityError:
+            # On PostgreSQL two reviewers can add the same string's first row at once; the
+            # other's row exists now, so the second attempt updates it instead.
+            session.rollback()
+            if attempt == 2:
+                raise
+        else:
+            break
+    return find_entry(session, files, language, entry.key)

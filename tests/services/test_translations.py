@@ -295,6 +295,18 @@ def test_a_bad_file_is_rejected_whole_and_changes_nothing(
     assert row_count(session) == 1
 
 
+def test_a_file_naming_a_region_of_the_language_is_accepted(
+    session: Session, files: CatalogueFiles
+) -> None:
+    upload = po_file("pl_PL", 'msgid "Hello %(name)s"\nmsgstr "Hej %(name)s"\n')
+    report = translations.import_po(session, files, "pl", upload, OLA, mark_approved=False)
+    assert report.imported == 1
+    with pytest.raises(translations.PoFileRejected):
+        translations.import_po(
+            session, files, "zh_Hans", po_file("zh_Hant", ""), OLA, mark_approved=False
+        )
+
+
 def test_a_file_over_the_limit_is_refused_before_parsing(
     session: Session, files: CatalogueFiles
 ) -> None:
