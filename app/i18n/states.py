@@ -274,6 +274,17 @@ def placeholders(text: str) -> Counter[str]:
     return found
 
 
+def placeholders_as_written(*texts: str) -> list[str]:
+    """The placeholders of the texts as they appear in them, first occurrence first."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        cleaned = text.replace("%%", "").replace("{{", "").replace("}}", "")
+        for pattern in (_PERCENT, _BRACES):
+            for found in pattern.finditer(cleaned):
+                seen.setdefault(found.group(0), None)
+    return list(seen)
+
+
 def placeholder_problem(
     source: str, source_plural: str | None, translation: Sequence[str]
 ) -> PlaceholderMismatch | None:

@@ -20,7 +20,7 @@ from app.i18n.review_languages import (
     is_target_language,
     text_direction,
 )
-from app.i18n.states import TranslationState
+from app.i18n.states import TranslationState, placeholders_as_written
 from app.services import translations
 from app.services.audit import Actor, AuditAction, record_event
 from app.translate import bp
@@ -155,6 +155,9 @@ def entry(language: str, key: str) -> PageResult:
             "translate/entry.html",
             entry=current,
             values=values,
+            placeholders=placeholders_as_written(
+                current.record.source, current.record.source_plural or ""
+            ),
             error=error,
             **_language_context(language),
         ),

@@ -143,3 +143,10 @@ def test_a_plural_form_may_leave_out_the_count_but_never_invent_a_placeholder() 
     )
     problem = states.placeholder_problem("%(num)d day", "%(num)d days", ["%(liczba)d dni"])
     assert problem is not None and problem.unknown == ("%(liczba)",)
+
+
+def test_placeholders_are_listed_as_the_translator_must_type_them() -> None:
+    assert states.placeholders_as_written("%(num)d day for {person}", "%(num)d days, 100%%") == [
+        "%(num)d",
+        "{person}",
+    ]

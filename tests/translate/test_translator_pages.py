@@ -267,6 +267,8 @@ def test_every_translator_page_keeps_the_page_conventions(ola: FlaskClient) -> N
         assert page.h1 is not None, path
     plural = parse_page(ola.get(f"/translate/pl/strings/{entry_key('', '%(num)d day')}"))
     assert len(plural.select("textarea")) == 3, "Polish has three plural forms"
+    hint = plural.select_one("#form_0-hint").get_text(strip=True)
+    assert hint.endswith(": %(num)d")
 
 
 def test_the_staff_home_links_a_translator_to_the_translations(ola: FlaskClient) -> None:
