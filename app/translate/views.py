@@ -42,15 +42,21 @@ def _language_or_404(language: str) -> str:
     """The language, if it is one we translate into and the user may work on it."""
     if not is_target_language(language):
         abort(404)
-    require_scope(Permission.EDIT_TRANSLATIONS, Scope(language=language))
+    require_scope(Permission.EDIT_TRANSLATIONS, language_scope(language))
     return language
+
+
+def language_scope(language: str) -> Scope:
+    # Role assignments store language codes lower-cased (app/services/accounts.py), so
+    # zh_Hans is granted as zh_hans: compare in that form.
+    return Scope(language=language.lower())
 
 
 def _my_languages() -> list[str]:
     return [
         code
         for code in TARGET_LANGUAGES
-        if current_user.can(Permission.EDIT_TRANSLATIONS, Scope(language=code))
+        if current_user.can(Permission.EDIT_TRANSLATIONS, language_scope(code))
     ]
 
 

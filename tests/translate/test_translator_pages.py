@@ -274,3 +274,14 @@ def test_every_translator_page_keeps_the_page_conventions(ola: FlaskClient) -> N
 def test_the_staff_home_links_a_translator_to_the_translations(ola: FlaskClient) -> None:
     page = parse_page(ola.get("/staff"))
     assert page.select_one("a[href='/translate']") is not None
+
+
+def test_a_chinese_translator_reaches_simplified_chinese(
+    app: Flask, client: FlaskClient, catalogues: Path
+) -> None:
+    sign_in(client, add_staff(app, "translator", "li@example.org", language="zh_Hans"))
+    response = client.get("/translate")
+    assert response.headers["Location"] == "/translate/zh_Hans"
+    page = parse_page(client.get(f"/translate/zh_Hans/strings/{CONTINUE}"))
+    assert page.select_one("textarea#form_0")["lang"] == "zh-Hans"
+    assert client.get("/translate/pl").status_code == 404
