@@ -173,8 +173,9 @@ def import_po(
             report.unchanged += 1
             continue
         changes.append(incoming)
+    # Everything above only read; the changes and the audit row commit together, or not at all.
+    begin_write(session)
     if changes:
-        begin_write(session)
         rows = rows_for(session, language)
         moment = now()
         for record in changes:
@@ -182,8 +183,6 @@ def import_po(
             write_record(row, record, moment)
             row.translated_by, row.translated_at = actor.label, moment
         bump_store_version(session)
-    else:
-        begin_write(session)
     report.imported = len(changes)
     add_event(
         session,
