@@ -250,6 +250,14 @@ def upload(language: str) -> PageResult:
             except translations.PoFileRejected as problem:
                 if problem.reason == "too_large":
                     abort(413)
+                # Refused uploads are recorded too: who tried to change a language, and why not.
+                record_event(
+                    db.session(),
+                    _actor(),
+                    AuditAction.TRANSLATION_IMPORT,
+                    scope=Scope(language=language),
+                    detail={"refused": problem.reason, "bytes": len(data)},
+                )
                 error = rejected_file_message(problem, language, limit // 1024)
             else:
                 return render_template(

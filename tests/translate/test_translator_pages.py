@@ -232,6 +232,11 @@ def test_an_upload_for_the_wrong_language_changes_nothing(app: Flask, ola: Flask
     page = parse_page(response)
     assert "The file is for the language ur" in page.select_one(".nhsuk-error-summary").get_text()
     assert ola.get("/translate/pl/messages.po").data == before
+    with app.app_context():
+        refused = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "translation.import_po")
+        ).one()
+        assert '"refused": "wrong_language"' in refused.detail
 
 
 def test_an_unreadable_upload_is_explained(ola: FlaskClient) -> None:
