@@ -103,6 +103,13 @@ class Config:
     SMS_LANGUAGES = os.environ.get("SMS_LANGUAGES", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    # Translations (docs/translation-review.md): the catalogue folder, and whether draft
+    # (not yet approved) translations reach carers; otherwise they see English with a note.
+    TRANSLATIONS_DIR = os.environ.get("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
+    TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", False)
+    # A whole language's catalogue is well under this; larger uploads get 413 before parsing.
+    TRANSLATION_UPLOAD_MAX_BYTES = _env_int("TRANSLATION_UPLOAD_MAX_BYTES", 1024 * 1024)
+
     # Staff accounts and data protection (docs/security.md).
     STAFF_IDLE_TIMEOUT_MINUTES = _env_int("STAFF_IDLE_TIMEOUT_MINUTES", 30)
     STAFF_SESSION_MAX_HOURS = _env_int("STAFF_SESSION_MAX_HOURS", 12)
@@ -152,6 +159,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # Every translation starts as a draft: show them while developing unless told otherwise.
+    TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", True)
 
 
 class TestingConfig(Config):

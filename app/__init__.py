@@ -57,12 +57,14 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.sms import register_sms
     from app.staff import bp as staff_bp
     from app.survey import bp as survey_bp
+    from app.translate import bp as translate_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
     register_sms(app)
     register_auth(app)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(translate_bp)
     # Last of the routes: every endpoint registered so far is checked for a declared permission.
     register_access_control(app)
     _trust_configured_proxies(app)

@@ -22,3 +22,7 @@ def register_commands(app: Flask) -> None:
 
     for group in (users_cli, retention_cli, rounds_cli):
         app.cli.add_command(group)
+    # Part of the `translate` group; app/cli/translate.py holds extract/update/compile.
+    from app.cli.translate_status import translate_status_cli
+
+    app.cli.add_command(translate_status_cli)

@@ -15,6 +15,7 @@ from app.models.sms import (
     SmsPacing,
 )
 from app.models.survey_round import SurveyRound
+from app.models.translation import TranslationEntry, TranslationStoreVersion
 from app.models.user import PasswordReset, RoleAssignment, StaffInvitation, StaffSession, User
 from app.models.withdrawal import Withdrawal, WithdrawalCode
 
@@ -40,6 +41,8 @@ __all__ = [
     "StaffInvitation",
     "StaffSession",
     "SurveyRound",
+    "TranslationEntry",
+    "TranslationStoreVersion",
     "User",
     "Withdrawal",
     "WithdrawalCode",

@@ -31,6 +31,12 @@ class AuditAction(enum.StrEnum):
     SIGN_IN = "auth.sign_in"
     SIGN_OUT = "auth.sign_out"
     RETENTION_PURGE = "retention.purge"
+    TRANSLATION_EDIT = "translation.edit"
+    TRANSLATION_APPROVE = "translation.approve"
+    TRANSLATION_REVERT = "translation.revert"
+    TRANSLATION_IMPORT = "translation.import_po"
+    TRANSLATION_EXPORT = "translation.export_po"
+    TRANSLATION_SYNC = "translation.sync_sources"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def home() -> str:
         invitation_areas=areas_where(Permission.MANAGE_INVITATIONS),
         can_manage_users=current_user.can(Permission.MANAGE_USERS),
         can_read_audit=current_user.can(Permission.VIEW_AUDIT_LOG),
+        can_translate=current_user.can(Permission.EDIT_TRANSLATIONS),
     )
 
 

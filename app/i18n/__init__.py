@@ -1,0 +1,1 @@
+"""Internationalisation: catalogues, translation states and the translators' database overlay."""
