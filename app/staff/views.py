@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Area
 from app.models.clock import utc_now
 from app.services import areas as area_service
+from app.services import codesign
 from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound
@@ -49,6 +50,9 @@ def home() -> str:
         invitation_areas=areas_where(Permission.MANAGE_INVITATIONS),
         can_manage_users=current_user.can(Permission.MANAGE_USERS),
         can_read_audit=current_user.can(Permission.VIEW_AUDIT_LOG),
+        can_codesign=current_user.can(Permission.CODESIGN)
+        or current_user.can(Permission.REVIEW_LOCAL_QUESTIONS),
+        unread_notifications=codesign.unread_count(db.session(), current_user.user_id),
     )
 
 
