@@ -20,6 +20,7 @@ from app.services import areas as area_service
 from app.services import codesign
 from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
+from app.services.codesign_publishing import area_versions
 from app.services.errors import AreaNotFound
 from app.services.invitation_summary import invitation_summary
 from app.services.response_export import export_responses_to_file
@@ -81,8 +82,13 @@ def export_responses() -> WerkzeugResponse:
     folder = Path(tempfile.mkdtemp(prefix="cv-export-"))
     try:
         path = folder / "responses.csv"
+        # An area's published versions (core + local questions) add their local columns.
         result = export_responses_to_file(
-            db.session(), default_questionnaire(), path, area_slug=area_slug
+            db.session(),
+            default_questionnaire(),
+            path,
+            area_slug=area_slug,
+            also=area_versions(db.session(), area_id),
         )
         record_event(
             db.session(),
