@@ -1,4 +1,4 @@
-"""The co-design journey through the pages: a group proposes, the commissioner reviews and publishes."""
+"""The co-design journey in pages: a group proposes, the commissioner reviews and publishes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import LocalQuestion, PublishedQuestionnaire, Response
@@ -37,7 +38,7 @@ def signed_in(app: Flask, person: Staff) -> FlaskClient:
     return client
 
 
-def post(client: FlaskClient, path: str, form_page: str, **data: str | list[str]) -> object:
+def post(client: FlaskClient, path: str, form_page: str, **data: str | list[str]) -> TestResponse:
     return client.post(path, data={"csrf_token": csrf_token(client, form_page), **data})
 
 
@@ -158,7 +159,8 @@ def test_other_groups_and_other_areas_get_404(app: Flask, staff: dict[str, Staff
     assert fay.get("/codesign/areas/north-riverside").status_code == 403
     assert post(fay, f"{page}/review", page, decision="approve").status_code == 403
     with app.app_context():
-        assert db.session.get(LocalQuestion, question_id).status == "draft"
+        stored = db.session.get(LocalQuestion, question_id)
+        assert stored is not None and stored.status == "draft"
         assert db.session.scalars(select(PublishedQuestionnaire)).all() == []
 
 
@@ -166,8 +168,9 @@ def test_a_facilitator_cannot_write_a_core_item(app: Flask, staff: dict[str, Sta
     fay = signed_in(app, staff["group_facilitator"])
     question_id = propose(fay, text="overall.rating")
     with app.app_context():
-        item_id = db.session.get(LocalQuestion, question_id).item_id
-    assert item_id.startswith("local.")  # whatever is typed, it is a new local item
+        stored = db.session.get(LocalQuestion, question_id)
+        assert stored is not None
+    assert stored.item_id.startswith("local.")  # whatever is typed, it is a new local item
 
 
 def test_the_group_invitation_page_has_the_groups_link_a_qr_code_and_counts(
