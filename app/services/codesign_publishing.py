@@ -256,3 +256,16 @@ def current_questionnaire_for_area(
 def area_versions(session: Session, area_id: int) -> list[Questionnaire]:
     """Every published version of the area, oldest first (for exports and analysis)."""
     return [questionnaire_of(row) for row in reversed(published_versions(session, area_id))]
+
+
+def versions_built_on(
+    session: Session, core_id: str, area_slug: str | None = None
+) -> list[Questionnaire]:
+    """Published versions on this core (of one area, or of all), for exports with local columns."""
+    statement = select(PublishedQuestionnaire).where(PublishedQuestionnaire.core_id == core_id)
+    if area_slug is not None:
+        statement = statement.join(Area, Area.id == PublishedQuestionnaire.area_id).where(
+            Area.slug == area_slug
+        )
+    rows = session.scalars(statement.order_by(PublishedQuestionnaire.id))
+    return [questionnaire_of(row) for row in rows]

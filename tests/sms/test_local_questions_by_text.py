@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from app.extensions import db
@@ -51,6 +54,7 @@ def publish_priest_question(app: Flask, area_slug: str) -> str:
 
 def test_the_local_question_comes_after_the_core_short_form(
     app: Flask,
+    runner: FlaskCliRunner,
     area: str,
     invite: Callable[..., None],
     carer: Callable[[str], TextingCarer],
@@ -70,3 +74,8 @@ def test_the_local_question_comes_after_the_core_short_form(
         assert response.questionnaire_id == "voices-core-north-riverside"
         answer = db.session.scalars(select(Answer).where(Answer.item_id == item_id)).one()
         assert answer.value == "no"
+    result = runner.invoke(args=["responses", "export", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["questionnaire_id"] == "voices-core-north-riverside"
+    assert row[item_id] == "no" and row["overall.improve"] == "The nurses were kind."
