@@ -194,13 +194,14 @@ def published_versions(session: Session, area_id: int) -> list[PublishedQuestion
     return list(session.scalars(statement))
 
 
-_loaded: dict[tuple[str, int], Questionnaire] = {}
+# Keyed by checksum too: a database rebuilt from scratch may reuse an id and version.
+_loaded: dict[tuple[str, int, str], Questionnaire] = {}
 _lock = threading.Lock()
 
 
 def questionnaire_of(row: PublishedQuestionnaire) -> Questionnaire:
     """The frozen questionnaire of a published row, checked against its checksum (cached)."""
-    key = (row.questionnaire_id, row.version)
+    key = (row.questionnaire_id, row.version, row.checksum)
     with _lock:
         cached = _loaded.get(key)
     if cached is not None:
