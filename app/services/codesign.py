@@ -221,6 +221,23 @@ def _unique_item_id(session: Session, area_id: int, text: str) -> str:
     return candidate
 
 
+def _group_problems(session: Session, area_id: int, slugs: Sequence[str]) -> dict[str, str]:
+    """The groups a question is for must exist and work in its area (or across areas)."""
+    if not slugs:
+        return {}
+    known = set(
+        session.scalars(
+            select(CommunityGroup.slug).where(
+                CommunityGroup.slug.in_(list(slugs)),
+                or_(CommunityGroup.area_id == area_id, CommunityGroup.area_id.is_(None)),
+            )
+        )
+    )
+    if set(slugs) - known:
+        return {"for_groups": str(_l("Choose groups that work in this area"))}
+    return {}
+
+
 def can_review(user: User, question: LocalQuestion) -> bool:
     return user.can(Permission.REVIEW_LOCAL_QUESTIONS, scope_of(question))
 
@@ -266,7 +283,7 @@ def propose(
     based_on: LocalQuestion | None = None,
 ) -> LocalQuestion:
     """Save a new draft for the facilitator's group (raise LocalQuestionInvalid on problems)."""
-    errors = check_proposal(data)
+    errors = check_proposal(data) | _group_problems(session, area.id, data.for_groups)
     if errors:
         raise LocalQuestionInvalid(errors)
     if group.area_id not in (None, area.id):
@@ -299,7 +316,7 @@ def update_proposal(
         raise LocalQuestionNotFound()
     if not question.is_editable:
         raise WrongStepForQuestion("only drafts and questions sent back for changes can be edited")
-    errors = check_proposal(data)
+    errors = check_proposal(data) | _group_problems(session, question.area_id, data.for_groups)
     if errors:
         raise LocalQuestionInvalid(errors)
     begin_write(session)

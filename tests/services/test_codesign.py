@@ -329,3 +329,14 @@ def test_module_strings_of_a_draft_module_are_ready_for_translation(
     assert strings[f"north-riverside:1:{question.item_id}:text"] == FAITH.text
     assert strings[f"north-riverside:1:{question.item_id}:option.dk"] == "Don't know"
     assert json.loads(question.for_groups_json) == ["somali-community"]
+
+
+def test_a_question_can_only_be_for_groups_that_work_in_its_area(
+    session: Session, cast: dict[str, User]
+) -> None:
+    elsewhere = ProposalInput(**{**FAITH.__dict__, "for_groups": ("vale-carers", "no-such-group")})
+    with pytest.raises(codesign.LocalQuestionInvalid) as raised:
+        _propose(session, cast, elsewhere)
+    assert set(raised.value.errors) == {"for_groups"}
+    everywhere = ProposalInput(**{**FAITH.__dict__, "for_groups": ("lgbtq-elders",)})
+    assert codesign.for_groups_of(_propose(session, cast, everywhere)) == ["lgbtq-elders"]
