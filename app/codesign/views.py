@@ -111,8 +111,7 @@ def new_question() -> PageResult:
     based_on = None
     source = request.values.get("from", "")
     if source.isdigit() and len(source) < 10:
-        chosen = [e.question for e in codesign.question_bank(db.session(), limit=500)]
-        based_on = next((q for q in chosen if q.id == int(source)), None)
+        based_on = codesign.bank_question(db.session(), int(source))
     data = codesign.proposal_from(based_on) if based_on else ProposalInput("single", "")
     if request.method == "POST":
         data = proposal_from_form(request.form)

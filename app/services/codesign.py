@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.access.permissions import Permission, Role
@@ -423,10 +423,10 @@ def notifications_for(session: Session, user_id: int, limit: int = 20) -> list[N
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    statement = select(Notification.id).where(
+    statement = select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)
     )
-    return len(list(session.scalars(statement)))
+    return int(session.scalar(statement) or 0)
 
 
 def mark_notifications_read(session: Session, user_id: int) -> None:
@@ -465,6 +465,14 @@ def question_bank(session: Session, search: str = "", limit: int = 50) -> list[B
         for question_id, area_name, version in rows:
             uses.setdefault(question_id, []).append(f"{area_name} (v{version})")
     return [BankEntry(question, tuple(uses.get(question.id, ()))) for question in questions]
+
+
+def bank_question(session: Session, question_id: int) -> LocalQuestion | None:
+    """One approved question of the bank (any area), or None."""
+    question = session.get(LocalQuestion, question_id)
+    if question is None or question.status != LocalQuestionStatus.APPROVED:
+        return None
+    return question
 
 
 def proposal_from(question: LocalQuestion) -> ProposalInput:
