@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -21,10 +22,10 @@ from app.services.codesign import ProposalInput
 
 PageResult = str | WerkzeugResponse | tuple[str, int]
 QUESTION_TYPE_LABELS = {
-    "single": "One answer from a list",
-    "multiple": "Several answers from a list",
-    "yes_no": "Yes or no",
-    "text": "Free text",
+    "single": _l("One answer from a list"),
+    "multiple": _l("Several answers from a list"),
+    "yes_no": _l("Yes or no"),
+    "text": _l("Free text"),
 }
 
 
