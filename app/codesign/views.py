@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Area, CommunityGroup, LocalQuestion
 from app.questionnaire import sms_segments
 from app.services import areas as area_service
-from app.services import codesign
+from app.services import codesign, codesign_bank, codesign_notifications
 from app.services.codesign import ProposalInput
 
 PageResult = str | WerkzeugResponse | tuple[str, int]
@@ -112,7 +112,7 @@ def new_question() -> PageResult:
     based_on = None
     source = request.values.get("from", "")
     if source.isdigit() and len(source) < 10:
-        based_on = codesign.bank_question(db.session(), int(source))
+        based_on = codesign_bank.bank_question(db.session(), int(source))
     data = codesign.proposal_from(based_on) if based_on else ProposalInput("single", "")
     if request.method == "POST":
         data = proposal_from_form(request.form)
@@ -279,7 +279,7 @@ def bank() -> str:
     return render_template(
         "codesign/bank.html",
         search=search,
-        entries=codesign.question_bank(db.session(), search),
+        entries=codesign_bank.question_bank(db.session(), search),
         type_labels=QUESTION_TYPE_LABELS,
     )
 
@@ -288,9 +288,9 @@ def bank() -> str:
 @requires(Permission.STAFF_HOME)
 def notifications() -> str:
     user_id = current_user.user.id
-    notes = codesign.notifications_for(db.session(), user_id)
+    notes = codesign_notifications.notifications_for(db.session(), user_id)
     unread = {note.id for note in notes if note.read_at is None}
     page = render_template("codesign/notifications.html", notes=notes, unread=unread)
     if unread:
-        codesign.mark_notifications_read(db.session(), user_id)
+        codesign_notifications.mark_notifications_read(db.session(), user_id)
     return page

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.access.permissions import Permission, Role
@@ -19,9 +19,7 @@ from app.models import (
     LocalQuestion,
     LocalQuestionEvent,
     LocalQuestionStatus,
-    LocalQuestionUse,
     Notification,
-    PublishedQuestionnaire,
     RoleAssignment,
     User,
 )
@@ -82,14 +80,6 @@ class ProposalInput:
     sms_text: str = ""
     reason: str = ""
     for_groups: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class BankEntry:
-    """An approved local question offered to every group, with where it has been published."""
-
-    question: LocalQuestion
-    used_in: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _code_for(label: str, taken: set[str]) -> str:
@@ -407,72 +397,6 @@ def options_of(question: LocalQuestion) -> list[dict[str, object]]:
 
 def for_groups_of(question: LocalQuestion) -> list[str]:
     return list(json.loads(question.for_groups_json))
-
-
-# ------------------------------------------------------------------ notifications
-
-
-def notifications_for(session: Session, user_id: int, limit: int = 20) -> list[Notification]:
-    statement = (
-        select(Notification)
-        .where(Notification.user_id == user_id)
-        .order_by(Notification.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(statement))
-
-
-def unread_count(session: Session, user_id: int) -> int:
-    statement = select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)
-    )
-    return int(session.scalar(statement) or 0)
-
-
-def mark_notifications_read(session: Session, user_id: int) -> None:
-    begin_write(session)
-    for note in session.scalars(
-        select(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ):
-        note.read_at = utc_now()
-    session.commit()
-
-
-# ------------------------------------------------------------------ the question bank
-
-
-def question_bank(session: Session, search: str = "", limit: int = 50) -> list[BankEntry]:
-    """Approved local questions from every area, newest first, with where each was published."""
-    statement = select(LocalQuestion).where(LocalQuestion.status == LocalQuestionStatus.APPROVED)
-    words = search.split()[:6]
-    for word in words:
-        pattern = "%" + word.replace("%", "").replace("_", "")[:40] + "%"
-        statement = statement.where(
-            or_(LocalQuestion.text.ilike(pattern), LocalQuestion.hint.ilike(pattern))
-        )
-    questions = list(session.scalars(statement.order_by(LocalQuestion.id.desc()).limit(limit)))
-    uses: dict[int, list[str]] = {}
-    if questions:
-        rows = session.execute(
-            select(LocalQuestionUse.question_id, Area.name, PublishedQuestionnaire.version)
-            .join(
-                PublishedQuestionnaire, PublishedQuestionnaire.id == LocalQuestionUse.published_id
-            )
-            .join(Area, Area.id == PublishedQuestionnaire.area_id)
-            .where(LocalQuestionUse.question_id.in_([q.id for q in questions]))
-            .order_by(PublishedQuestionnaire.id)
-        )
-        for question_id, area_name, version in rows:
-            uses.setdefault(question_id, []).append(f"{area_name} (v{version})")
-    return [BankEntry(question, tuple(uses.get(question.id, ()))) for question in questions]
-
-
-def bank_question(session: Session, question_id: int) -> LocalQuestion | None:
-    """One approved question of the bank (any area), or None."""
-    question = session.get(LocalQuestion, question_id)
-    if question is None or question.status != LocalQuestionStatus.APPROVED:
-        return None
-    return question
 
 
 def proposal_from(question: LocalQuestion) -> ProposalInput:

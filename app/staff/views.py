@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Area
 from app.models.clock import utc_now
 from app.services import areas as area_service
-from app.services import codesign
+from app.services import codesign_notifications
 from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.codesign_publishing import area_versions
@@ -53,7 +53,9 @@ def home() -> str:
         can_read_audit=current_user.can(Permission.VIEW_AUDIT_LOG),
         can_codesign=current_user.can(Permission.CODESIGN)
         or current_user.can(Permission.REVIEW_LOCAL_QUESTIONS),
-        unread_notifications=codesign.unread_count(db.session(), current_user.user_id),
+        unread_notifications=codesign_notifications.unread_count(
+            db.session(), current_user.user_id
+        ),
     )
 
 

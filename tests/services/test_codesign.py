@@ -21,7 +21,7 @@ from app.models import (
     User,
 )
 from app.questionnaire import Questionnaire, QuestionnaireLibrary, sms_segments
-from app.services import codesign
+from app.services import codesign, codesign_bank, codesign_notifications
 from app.services import codesign_publishing as publishing
 from app.services.codesign import ProposalInput
 from app.services.response_export import write_responses_csv
@@ -94,12 +94,17 @@ def test_the_whole_workflow_from_proposal_to_a_published_version(
     assert question.item_id.startswith("local.")
     assert question.sms_segments == sms_segments(FAITH.sms_text)
     codesign.submit_for_review(session, cast["fatima"], question)
-    assert codesign.unread_count(session, cast["cora"].id) == 1  # the commissioner is told
+    assert (
+        codesign_notifications.unread_count(session, cast["cora"].id) == 1
+    )  # the commissioner is told
 
     codesign.review(session, cast["cora"], question, "request_changes", "Say 'at the end of life'.")
     assert question.status == LocalQuestionStatus.CHANGES_REQUESTED
-    assert codesign.unread_count(session, cast["fatima"].id) == 1
-    assert codesign.notifications_for(session, cast["fatima"].id)[0].kind == "changes_requested"
+    assert codesign_notifications.unread_count(session, cast["fatima"].id) == 1
+    assert (
+        codesign_notifications.notifications_for(session, cast["fatima"].id)[0].kind
+        == "changes_requested"
+    )
 
     revised = ProposalInput(
         **{**FAITH.__dict__, "text": "At the end of life, were {person}'s faith needs respected?"}
@@ -132,7 +137,7 @@ def test_the_whole_workflow_from_proposal_to_a_published_version(
     assert (published.core_version, published.module_version) == (1, 1)
     composed = publishing.questionnaire_of(published)
     assert composed.item(question.item_id).option_codes == ("yes", "no", "dk")
-    bank = codesign.question_bank(session, "faith")
+    bank = codesign_bank.question_bank(session, "faith")
     assert [entry.used_in for entry in bank] == [("North Riverside ICB (v1)",)]
 
 
