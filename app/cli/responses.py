@@ -17,7 +17,7 @@ from app.extensions import db
 from app.questionnaire import QuestionnaireLibrary
 from app.services import areas as area_service
 from app.services.audit import Actor, AuditAction, record_event
-from app.services.codesign_publishing import versions_built_on
+from app.services.codesign_publishing import LibraryWithPublished, versions_built_on
 from app.services.errors import AreaNotFound
 from app.services.response_export import (
     ExportCountMismatch,
@@ -128,7 +128,8 @@ def import_responses(source: Path, skip_invalid: bool, dry_run: bool) -> None:
         with checking, importing:
             summary = import_responses_csv(
                 db.session(),
-                _library(),
+                # Rows answered on an area's published version (core + local questions) too.
+                LibraryWithPublished(_library(), db.session()),
                 source,
                 skip_invalid=skip_invalid,
                 dry_run=dry_run,

@@ -270,3 +270,40 @@ def versions_built_on(
         )
     rows = session.scalars(statement.order_by(PublishedQuestionnaire.id))
     return [questionnaire_of(row) for row in rows]
+
+
+class LibraryWithPublished(QuestionnaireLibrary):
+    """The questionnaire files plus every published area version, for readers such as import."""
+
+    def __init__(self, library: QuestionnaireLibrary, session: Session) -> None:
+        super().__init__(library.root)
+        self._files_library = library
+        self._session = session
+
+    def _published(self, questionnaire_id: str) -> dict[int, PublishedQuestionnaire]:
+        rows = self._session.scalars(
+            select(PublishedQuestionnaire).where(
+                PublishedQuestionnaire.questionnaire_id == questionnaire_id
+            )
+        )
+        return {row.version: row for row in rows}
+
+    def ids(self) -> tuple[str, ...]:
+        published = self._session.scalars(
+            select(PublishedQuestionnaire.questionnaire_id).distinct()
+        )
+        return tuple(dict.fromkeys([*self._files_library.ids(), *sorted(published)]))
+
+    def versions(self, questionnaire_id: str) -> tuple[int, ...]:
+        own = self._files_library.versions(questionnaire_id)
+        return own or tuple(sorted(self._published(questionnaire_id)))
+
+    def get(self, questionnaire_id: str, version: int | None = None) -> Questionnaire:
+        if self._files_library.versions(questionnaire_id):
+            return self._files_library.get(questionnaire_id, version)
+        published = self._published(questionnaire_id)
+        if version is None and published:
+            version = max(published)
+        if version is None or version not in published:
+            raise UnknownQuestionnaire(questionnaire_id, version)
+        return questionnaire_of(published[version])

@@ -5,26 +5,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
+    Answer,
     Area,
     CommunityGroup,
     LocalQuestion,
     LocalQuestionStatus,
     PublishedQuestionnaire,
     PublishedVersionIsImmutable,
+    Response,
     RoleAssignment,
     User,
 )
+from app.models.response import ResponseStatus
 from app.questionnaire import Questionnaire, QuestionnaireLibrary, sms_segments
 from app.services import codesign, codesign_bank, codesign_notifications
 from app.services import codesign_publishing as publishing
 from app.services.codesign import ProposalInput
-from app.services.response_export import write_responses_csv
+from app.services.response_export import export_responses_to_file, write_responses_csv
+from app.services.response_import import import_responses_csv
 from app.services.responses import start_response
 
 FAITH = ProposalInput(
@@ -289,9 +294,6 @@ def test_the_export_holds_both_versions_with_identical_core_columns(
     )
     composed = publishing.questionnaire_of(published)
     new = start_response(session, composed, area=area, channel="sms")
-    from app.models import Answer
-    from app.models.response import ResponseStatus
-
     for response, answers in (
         (old, {"overall.rating": "good"}),
         (new, {"overall.rating": "poor", question.item_id: "no"}),
@@ -345,3 +347,43 @@ def test_a_question_can_only_be_for_groups_that_work_in_its_area(
     assert set(raised.value.errors) == {"for_groups"}
     everywhere = ProposalInput(**{**FAITH.__dict__, "for_groups": ("lgbtq-elders",)})
     assert codesign.for_groups_of(_propose(session, cast, everywhere)) == ["lgbtq-elders"]
+
+
+def test_an_export_of_two_versions_imports_back_with_the_local_answers(
+    session: Session,
+    cast: dict[str, User],
+    library: QuestionnaireLibrary,
+    questionnaire: Questionnaire,
+    tmp_path: Path,
+) -> None:
+    area = _area(session, "north-riverside")
+    old = start_response(session, questionnaire, area=area, channel="web")
+    question = _approved(session, cast)
+    published = publishing.publish_area_module(
+        session, cast["cora"], area, _core_data(library, questionnaire)
+    )
+    new = start_response(session, publishing.questionnaire_of(published), area=area, channel="web")
+    for response, answers in (
+        (old, {"overall.rating": "good"}),
+        (new, {"overall.rating": "poor", question.item_id: "yes"}),
+    ):
+        response.status = ResponseStatus.SUBMITTED
+        response.submitted_at = response.started_at
+        for item_id, value in answers.items():
+            session.add(Answer(response_id=response.id, item_id=item_id, value=value))
+    session.commit()
+    exported = tmp_path / "both.csv"
+    versions = publishing.area_versions(session, area.id)
+    export_responses_to_file(session, questionnaire, exported, also=versions)
+    session.execute(delete(Response))
+    session.commit()
+
+    summary = import_responses_csv(
+        session, publishing.LibraryWithPublished(library, session), exported
+    )
+    assert (summary.imported, summary.problem_count) == (2, 0), summary.problems
+    again = tmp_path / "again.csv"
+    export_responses_to_file(session, questionnaire, again, also=versions)
+    assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+    local = session.scalars(select(Answer).where(Answer.item_id == question.item_id)).one()
+    assert local.value == "yes"
