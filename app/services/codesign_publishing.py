@@ -307,3 +307,14 @@ class LibraryWithPublished(QuestionnaireLibrary):
         if version is None or version not in published:
             raise UnknownQuestionnaire(questionnaire_id, version)
         return questionnaire_of(published[version])
+
+
+def published_definitions(session: Session) -> list[tuple[str, int, str]]:
+    """(questionnaire id, version, frozen definition JSON) of every published version, checked."""
+    rows = session.scalars(select(PublishedQuestionnaire).order_by(PublishedQuestionnaire.id))
+    found = []
+    for row in rows:
+        if checksum_of(row.definition_json) != row.checksum:
+            raise PublishedVersionDamaged(f"{row.questionnaire_id} v{row.version}")
+        found.append((row.questionnaire_id, row.version, row.definition_json))
+    return found
