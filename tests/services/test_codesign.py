@@ -387,3 +387,19 @@ def test_an_export_of_two_versions_imports_back_with_the_local_answers(
     assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
     local = session.scalars(select(Answer).where(Answer.item_id == question.item_id)).one()
     assert local.value == "yes"
+
+
+def test_a_reviewers_comment_is_recorded_and_the_proposer_is_told(
+    session: Session, cast: dict[str, User]
+) -> None:
+    question = _propose(session, cast)
+    codesign.add_comment(session, cast["cora"], question, "Could it name the hospice too?")
+    [_, (comment, _)] = codesign.history(question)
+    assert (comment.kind, comment.actor_label) == ("comment", "cora@example.nhs.uk")
+    assert comment.comment == "Could it name the hospice too?"
+    assert [
+        n.kind for n in codesign_notifications.notifications_for(session, cast["fatima"].id)
+    ] == ["comment"]
+    assert codesign_notifications.unread_count(session, cast["cora"].id) == 0  # not told of own
+    with pytest.raises(codesign.LocalQuestionInvalid):
+        codesign.add_comment(session, cast["fatima"], question, "   ")
