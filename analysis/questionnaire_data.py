@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -130,6 +130,8 @@ class QuestionnaireData:
     case_mix: tuple[str, ...] = ()
     scales: Mapping[str, tuple[OptionData, ...]] = field(default_factory=dict)
     sms_form: tuple[str, ...] = ()  # the short form asked by SMS, in order
+    # Other questionnaire ids whose responses this definition reads too (see merge_versions).
+    also_reads: frozenset[str] = frozenset()
 
     def item(self, item_id: str) -> ItemData:
         try:
@@ -145,6 +147,33 @@ class QuestionnaireData:
         for domain in self.domains:
             ids |= set(domain.items)
         return frozenset(ids)
+
+
+def merge_versions(versions: Sequence[QuestionnaireData]) -> QuestionnaireData:
+    """One definition for responses to several versions that share a core (core + local modules).
+
+    Items are the union, in order of first appearance; an item defined differently in two
+    versions, or versions whose indicators, domains or case mix differ, are refused, because
+    their core columns would not mean the same thing.
+    """
+    if not versions:
+        raise QuestionnaireFileError("no questionnaire versions to merge")
+    first = versions[0]
+    items: dict[str, ItemData] = {}
+    for version in versions:
+        for attribute in ("indicators", "domains", "case_mix"):
+            if getattr(version, attribute) != getattr(first, attribute):
+                raise QuestionnaireFileError(
+                    f"{version.id} v{version.version} has other {attribute} than "
+                    f"{first.id} v{first.version}; they cannot be analysed together"
+                )
+        for item_id, item in version.items.items():
+            if items.setdefault(item_id, item) != item:
+                raise QuestionnaireFileError(
+                    f"item {item_id!r} differs between versions; they cannot be analysed together"
+                )
+    ids = frozenset(version.id for version in versions) | first.also_reads
+    return replace(first, items=items, also_reads=ids - {first.id})
 
 
 def load_questionnaire(path: str | Path) -> QuestionnaireData:

@@ -93,7 +93,7 @@ def check_questionnaire_matches(responses: pd.DataFrame, questionnaire: Question
     if "questionnaire_id" not in responses.columns:
         return
     ids = {str(value) for value in responses["questionnaire_id"].dropna().unique()}
-    others = sorted(ids - {questionnaire.id})
+    others = sorted(ids - {questionnaire.id} - questionnaire.also_reads)
     if others:
         raise ResponseDataError(
             f"the responses answer questionnaire(s) {', '.join(others)}, "

@@ -16,6 +16,7 @@ from analysis.questionnaire_data import (
     QuestionnaireData,
     QuestionnaireFileError,
     load_questionnaire,
+    merge_versions,
 )
 from analysis.response_data import ResponseDataError, read_header, read_responses_csv
 from analysis.scores.breakdowns import AREA, source_column
@@ -40,7 +41,14 @@ class _Parser(argparse.ArgumentParser):
 def _parser(prog: str, description: str, *, area_required: bool) -> _Parser:
     parser = _Parser(prog=prog, description=description, epilog=f"Method: {METHOD_NOTE}")
     parser.add_argument("responses", type=Path, help="response export (CSV, UTF-8)")
-    parser.add_argument("--questionnaire", required=True, type=Path, help="questionnaire YAML")
+    parser.add_argument(
+        "--questionnaire",
+        required=True,
+        type=Path,
+        action="append",
+        help="questionnaire YAML; repeat it for each version in the export (an area's published "
+        "versions: flask questionnaires published)",
+    )
     parser.add_argument(
         "--area", required=area_required, help="groups from this area only (its slug)"
     )
@@ -121,7 +129,7 @@ def _run(parser: _Parser, argv: Sequence[str] | None, *, inequality_view: bool) 
 
 
 def _compute(args: argparse.Namespace, *, inequality_view: bool) -> pd.DataFrame:
-    questionnaire = load_questionnaire(args.questionnaire)
+    questionnaire = merge_versions([load_questionnaire(path) for path in args.questionnaire])
     responses = _read(args.responses, questionnaire, args, groups=True)
     reference = _read(args.reference, questionnaire, args, groups=False) if args.reference else None
     if inequality_view:

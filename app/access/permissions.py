@@ -23,6 +23,7 @@ class Permission(enum.StrEnum):
     MANAGE_INVITATIONS = "manage_invitations"
     EXPORT_RESPONSES = "export_responses"
     CODESIGN = "codesign"
+    REVIEW_LOCAL_QUESTIONS = "review_local_questions"
     VIEW_GROUP_RESULTS = "view_group_results"
     EDIT_TRANSLATIONS = "edit_translations"
 
@@ -38,8 +39,14 @@ class ScopeKind(enum.StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
+    # Commissioners review, approve and publish their area's local questions (co-design).
     Role.COMMISSIONER: frozenset(
-        {Permission.STAFF_HOME, Permission.VIEW_REPORTS, Permission.MANAGE_INVITATIONS}
+        {
+            Permission.STAFF_HOME,
+            Permission.VIEW_REPORTS,
+            Permission.MANAGE_INVITATIONS,
+            Permission.REVIEW_LOCAL_QUESTIONS,
+        }
     ),
     # Response-level data: analysts only, and only for their own area.
     Role.ANALYST: frozenset(

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from app.access.permissions import Scope
-from app.models import Area, CommunityGroup, Invitation, Response, StaffInvitation
+from app.models import (
+    Area,
+    CommunityGroup,
+    Invitation,
+    LocalQuestion,
+    PublishedQuestionnaire,
+    Response,
+    StaffInvitation,
+)
 
 
 def scope_of(thing: object) -> Scope:
@@ -12,6 +20,10 @@ def scope_of(thing: object) -> Scope:
         return Scope(area_id=thing.id)
     if isinstance(thing, CommunityGroup):
         return Scope(area_id=thing.area_id, group_id=thing.id)
+    if isinstance(thing, LocalQuestion):
+        return Scope(area_id=thing.area_id, group_id=thing.community_group_id)
+    if isinstance(thing, PublishedQuestionnaire):
+        return Scope(area_id=thing.area_id)
     if isinstance(thing, Response | Invitation):
         return Scope(
             area_id=thing.area_id, group_id=thing.community_group_id, language=thing.language

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.questionnaire import QuestionnaireLibrary
 from app.services import areas as area_service
 from app.services.audit import Actor, AuditAction, record_event
+from app.services.codesign_publishing import LibraryWithPublished, versions_built_on
 from app.services.errors import AreaNotFound
 from app.services.response_export import (
     ExportCountMismatch,
@@ -61,6 +62,8 @@ def export_responses(
 ) -> None:
     """Write one row per response of the default questionnaire; text cells are formula-safe."""
     questionnaire = _library().get(str(current_app.config["DEFAULT_QUESTIONNAIRE"]))
+    # Areas' published versions (core + local questions) join in, local items as extra columns.
+    also = versions_built_on(db.session(), questionnaire.id, area_slug)
     target = str(out_path) if out_path else "standard output"
     progress = Progress("Exporting responses")
     include_in_progress = status == "all"
@@ -75,6 +78,7 @@ def export_responses(
                     area_slug=area_slug,
                     include_in_progress=include_in_progress,
                     on_rows=progress.advance,
+                    also=also,
                 )
                 stdout.flush()
             else:
@@ -85,6 +89,7 @@ def export_responses(
                     area_slug=area_slug,
                     include_in_progress=include_in_progress,
                     on_rows=progress.advance,
+                    also=also,
                 )
     except AreaNotFound as problem:
         raise click.ClickException(f"There is no area with the slug {area_slug!r}") from problem
@@ -123,7 +128,8 @@ def import_responses(source: Path, skip_invalid: bool, dry_run: bool) -> None:
         with checking, importing:
             summary = import_responses_csv(
                 db.session(),
-                _library(),
+                # Rows answered on an area's published version (core + local questions) too.
+                LibraryWithPublished(_library(), db.session()),
                 source,
                 skip_invalid=skip_invalid,
                 dry_run=dry_run,

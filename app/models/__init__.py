@@ -2,6 +2,15 @@
 
 from app.models.area import Area, CommunityGroup
 from app.models.audit import AuditEvent
+from app.models.codesign import (
+    LocalQuestion,
+    LocalQuestionEvent,
+    LocalQuestionStatus,
+    LocalQuestionUse,
+    Notification,
+    PublishedQuestionnaire,
+    PublishedVersionIsImmutable,
+)
 from app.models.contact import Contact
 from app.models.invitation import Invitation
 from app.models.response import Answer, Response, ResponsePerson, ResponseStatus
@@ -27,8 +36,15 @@ __all__ = [
     "Contact",
     "ConversationState",
     "Invitation",
+    "LocalQuestion",
+    "LocalQuestionEvent",
+    "LocalQuestionStatus",
+    "LocalQuestionUse",
+    "Notification",
     "OutboxStatus",
     "PasswordReset",
+    "PublishedQuestionnaire",
+    "PublishedVersionIsImmutable",
     "Response",
     "ResponsePerson",
     "ResponseStatus",

@@ -26,7 +26,12 @@ _MAX_MESSAGE = 300
 _MAX_SHOWN = 60
 _FILE_NAME = re.compile(r"v([1-9][0-9]*)\.yaml")
 
-__all__ = ["Problem", "check_questionnaire_file", "validate_questionnaire_file"]
+__all__ = [
+    "Problem",
+    "check_questionnaire_data",
+    "check_questionnaire_file",
+    "validate_questionnaire_file",
+]
 
 
 @functools.cache
@@ -124,6 +129,24 @@ def check_questionnaire_file(
         return None, problems
     problems = _file_name_problems(file, questionnaire.version)
     problems += semantic_problems(questionnaire, file)
+    return (None, problems) if problems else (questionnaire, [])
+
+
+def check_questionnaire_data(
+    data: dict[str, Any], file: str
+) -> tuple[Questionnaire | None, list[Problem]]:
+    """The schema, building and semantic checks for data that did not come from a vN.yaml file.
+
+    Composed questionnaires (core + local module) live in the database, so they have no file
+    name to check; ``file`` only labels the problems.
+    """
+    problems = _schema_problems(data, file)
+    if problems:
+        return None, problems
+    questionnaire, problems = build_questionnaire(data, file)
+    if questionnaire is None:
+        return None, problems
+    problems = semantic_problems(questionnaire, file)
     return (None, problems) if problems else (questionnaire, [])
 
 

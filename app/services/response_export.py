@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Area, Response
-from app.questionnaire import Questionnaire
+from app.questionnaire import Item, Questionnaire
 from app.services.errors import AreaNotFound, ServiceError
 
 # The format's rules live in response_csv_format; they are re-exported here for callers.
@@ -85,8 +85,13 @@ def write_responses_csv(
     include_in_progress: bool = False,
     batch_size: int = EXPORT_BATCH_SIZE,
     on_rows: Callable[[int], None] | None = None,
+    also: Sequence[Questionnaire] = (),
 ) -> ExportResult:
     """Write the header and one row per response to ``out`` (opened with newline="").
+
+    ``also`` adds responses to other versions built on the same core (an area's published
+    core + local module versions): the core columns stay exactly as they are, and each local
+    item not in ``questionnaire`` gets its own column after them.
 
     Responses are read in id order, a batch at a time by keyset (id > last id seen), with the
     answers of each batch fetched together, so memory stays flat however many there are. The
@@ -95,12 +100,14 @@ def write_responses_csv(
     _begin_read_snapshot(session)
     try:
         area_id = _area_id(session, area_slug)
-        which = ExportFilter(questionnaire.id, area_id, include_in_progress)
-        expected = _count(session, questionnaire.id, area_id, include_in_progress)
+        ids = tuple(dict.fromkeys([questionnaire.id, *(other.id for other in also)]))
+        which = ExportFilter(questionnaire.id, area_id, include_in_progress, ids)
+        expected = _count(session, ids, area_id, include_in_progress)
+        columns = combined_item_columns(questionnaire, also)
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header_row(questionnaire))
+        writer.writerow([*FIXED_COLUMNS, *(item.id for item in columns)])
         written = 0
-        layout = RowLayout(questionnaire)
+        layout = RowLayout(questionnaire, columns)
         for rows in row_batches(session.connection(), layout, which, batch_size):
             writer.writerows(rows)
             written += len(rows)
@@ -108,7 +115,7 @@ def write_responses_csv(
                 on_rows(len(rows))
         if written != expected:
             raise ExportCountMismatch(expected, written)
-        others = _other_questionnaires(session, questionnaire.id, area_id, include_in_progress)
+        others = _other_questionnaires(session, ids, area_id, include_in_progress)
         return ExportResult(written, others)
     finally:
         # End the read transaction: a long export must not hold a snapshot open afterwards.
@@ -124,6 +131,7 @@ def export_responses_to_file(
     include_in_progress: bool = False,
     batch_size: int = EXPORT_BATCH_SIZE,
     on_rows: Callable[[int], None] | None = None,
+    also: Sequence[Questionnaire] = (),
 ) -> ExportResult:
     """Write to a temporary file beside ``destination``, re-count its rows, then rename it.
 
@@ -145,6 +153,7 @@ def export_responses_to_file(
                 include_in_progress=include_in_progress,
                 batch_size=batch_size,
                 on_rows=on_rows,
+                also=also,
             )
             out.flush()
             os.fsync(out.fileno())
@@ -184,23 +193,37 @@ def _area_id(session: Session, area_slug: str | None) -> int | None:
     return area_id
 
 
+def combined_item_columns(
+    questionnaire: Questionnaire, also: Sequence[Questionnaire]
+) -> tuple[Item, ...]:
+    """The item columns of ``questionnaire``, then any item of ``also`` it lacks, in order."""
+    columns = list(item_columns(questionnaire))
+    seen = {item.id for item in columns}
+    for other in also:
+        for item in item_columns(other):
+            if item.id not in seen:
+                seen.add(item.id)
+                columns.append(item)
+    return tuple(columns)
+
+
 def _count(
-    session: Session, questionnaire_id: str, area_id: int | None, include_in_progress: bool
+    session: Session, ids: Sequence[str], area_id: int | None, include_in_progress: bool
 ) -> int:
-    which = ExportFilter(questionnaire_id, area_id, include_in_progress)
+    which = ExportFilter(ids[0], area_id, include_in_progress)
     statement = select(func.count(Response.id)).where(
-        Response.questionnaire_id == questionnaire_id, *which.conditions()
+        Response.questionnaire_id.in_(ids), *which.conditions()
     )
     return int(session.scalar(statement) or 0)
 
 
 def _other_questionnaires(
-    session: Session, questionnaire_id: str, area_id: int | None, include_in_progress: bool
+    session: Session, ids: Sequence[str], area_id: int | None, include_in_progress: bool
 ) -> dict[str, int]:
-    which = ExportFilter(questionnaire_id, area_id, include_in_progress)
+    which = ExportFilter(ids[0], area_id, include_in_progress)
     statement = (
         select(Response.questionnaire_id, func.count(Response.id))
-        .where(Response.questionnaire_id != questionnaire_id, *which.conditions())
+        .where(Response.questionnaire_id.not_in(ids), *which.conditions())
         .group_by(Response.questionnaire_id)
         .order_by(Response.questionnaire_id)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, groupby
@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from app.models import Area, CommunityGroup, Response
 from app.models.response import ResponseStatus
-from app.questionnaire import Questionnaire
+from app.questionnaire import Item, Questionnaire
 from app.services.bulk_answers import answer_texts
 from app.services.response_csv_format import (
     FIXED_COLUMNS,
@@ -33,6 +33,12 @@ class ExportFilter:
     questionnaire_id: str
     area_id: int | None
     include_in_progress: bool
+    # Every questionnaire id exported (empty: questionnaire_id alone).
+    questionnaire_ids: tuple[str, ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.questionnaire_ids or (self.questionnaire_id,)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The area and status conditions (the questionnaire is matched by the caller)."""
@@ -47,8 +53,8 @@ class ExportFilter:
 class RowLayout:
     """Where each item's answer goes in a row, worked out once rather than per cell."""
 
-    def __init__(self, questionnaire: Questionnaire) -> None:
-        columns = item_columns(questionnaire)
+    def __init__(self, questionnaire: Questionnaire, columns: Sequence[Item] = ()) -> None:
+        columns = tuple(columns) or item_columns(questionnaire)
         self.item_ids = tuple(item.id for item in columns)
         self.blanks = ("",) * len(columns)
         # Positions among the item columns whose risky first character is neutralised.
@@ -89,10 +95,21 @@ def row_batches(
             return
         rows: list[list[str]] = []
         row_of: dict[int, list[str]] = {}
-        for key, response_id, version, area, group, language, channel, status, at in responses:
+        for (
+            key,
+            response_id,
+            answered_on,
+            version,
+            area,
+            group,
+            language,
+            channel,
+            status,
+            at,
+        ) in responses:
             row = [
                 neutralise_cell(response_id),
-                which.questionnaire_id,
+                answered_on,
                 str(version),
                 area,
                 group or "",
@@ -119,12 +136,13 @@ def row_batches(
 
 def _batch_statement(
     which: ExportFilter, last_id: int, batch_size: int
-) -> Select[int, str, int, str, str, str, str, str, datetime | None]:
+) -> Select[int, str, str, int, str, str, str, str, str, datetime | None]:
     group = aliased(CommunityGroup)
     return (
         select(
             Response.id,
             Response.response_id,
+            Response.questionnaire_id,
             Response.questionnaire_version,
             Area.slug,
             group.slug,
@@ -136,7 +154,7 @@ def _batch_statement(
         .join(Area, Area.id == Response.area_id)
         .outerjoin(group, group.id == Response.community_group_id)
         .where(
-            Response.questionnaire_id == which.questionnaire_id,
+            Response.questionnaire_id.in_(which.ids),
             Response.id > last_id,
             *which.conditions(),
         )

@@ -24,6 +24,7 @@ from app.questionnaire import (
     QuestionnaireLibrary,
     parse_answer,
 )
+from app.services.codesign_publishing import current_questionnaire_for_area, find_questionnaire
 from app.services.contacts import (
     cancel_queued_for_invitation,
     contact_details,
@@ -103,10 +104,15 @@ class ConversationTurn:
 
     def _questionnaire(self) -> Questionnaire:
         if self.response is not None:
-            return self.ctx.library.get(
-                self.response.questionnaire_id, self.response.questionnaire_version
+            # A file version or an area's published core + local module version.
+            return find_questionnaire(
+                self.session,
+                self.ctx.library,
+                self.response.questionnaire_id,
+                self.response.questionnaire_version,
             )
-        return self.ctx.library.get(self.invitation.questionnaire_id)
+        core = self.ctx.library.get(self.invitation.questionnaire_id)
+        return current_questionnaire_for_area(self.session, self.invitation.area_id, core)
 
     def text(self, name: str, **fields: object) -> str:
         return sms_text(name, self.conversation.language, **self.ctx.settings.fields(), **fields)

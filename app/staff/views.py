@@ -17,8 +17,10 @@ from app.extensions import db
 from app.models import Area
 from app.models.clock import utc_now
 from app.services import areas as area_service
+from app.services import codesign_notifications
 from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
+from app.services.codesign_publishing import area_versions
 from app.services.errors import AreaNotFound
 from app.services.invitation_summary import invitation_summary
 from app.services.response_export import export_responses_to_file
@@ -50,6 +52,11 @@ def home() -> str:
         can_manage_users=current_user.can(Permission.MANAGE_USERS),
         can_read_audit=current_user.can(Permission.VIEW_AUDIT_LOG),
         can_translate=current_user.can(Permission.EDIT_TRANSLATIONS),
+        can_codesign=current_user.can(Permission.CODESIGN)
+        or current_user.can(Permission.REVIEW_LOCAL_QUESTIONS),
+        unread_notifications=codesign_notifications.unread_count(
+            db.session(), current_user.user_id
+        ),
     )
 
 
@@ -78,8 +85,13 @@ def export_responses() -> WerkzeugResponse:
     folder = Path(tempfile.mkdtemp(prefix="cv-export-"))
     try:
         path = folder / "responses.csv"
+        # An area's published versions (core + local questions) add their local columns.
         result = export_responses_to_file(
-            db.session(), default_questionnaire(), path, area_slug=area_slug
+            db.session(),
+            default_questionnaire(),
+            path,
+            area_slug=area_slug,
+            also=area_versions(db.session(), area_id),
         )
         record_event(
             db.session(),

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Response
 from app.questionnaire import Questionnaire, QuestionnaireLibrary
 from app.services import responses as response_service
+from app.services.codesign_publishing import current_questionnaire_for_area, find_questionnaire
 
 SESSION_KEY = "response_id"
 
@@ -37,8 +38,19 @@ class NamesQuestionnaire(Protocol):
 
 
 def questionnaire_for(response: NamesQuestionnaire) -> Questionnaire:
-    # Each response is shown and saved on the version it was started on.
-    return questionnaire_library().get(response.questionnaire_id, response.questionnaire_version)
+    # Each response is shown and saved on the version it was started on: a file version, or
+    # an area's published core + local module version (frozen in the database).
+    return find_questionnaire(
+        db.session(),
+        questionnaire_library(),
+        response.questionnaire_id,
+        response.questionnaire_version,
+    )
+
+
+def questionnaire_for_area(area_id: int) -> Questionnaire:
+    """What a new response in the area answers: its latest published version, else the core."""
+    return current_questionnaire_for_area(db.session(), area_id, default_questionnaire())
 
 
 def bind_response(response: Response) -> None:

@@ -28,8 +28,8 @@ from app.survey.context import (
     bind_response,
     bound_response_id,
     current_open_response,
-    default_questionnaire,
     questionnaire_for,
+    questionnaire_for_area,
 )
 from app.survey.rendering import build_check_rows, build_page_view, raw_form_for_page
 
@@ -42,7 +42,7 @@ def invitation_link(token: str) -> PageResult:
     try:
         invitation = response_service.invitation_for_token(db.session(), token)
         response = response_service.response_for_invitation(
-            db.session(), invitation, default_questionnaire()
+            db.session(), invitation, questionnaire_for_area(invitation.area_id)
         )
     except InvitationNotFound:
         abort(404)
@@ -83,7 +83,11 @@ def start_open_link(slug: str) -> PageResult:
         pass
     group = area_service.group_for_area(db.session(), request.form.get("group"), area)
     response = response_service.start_response(
-        db.session(), default_questionnaire(), area=area, channel="web", community_group=group
+        db.session(),
+        questionnaire_for_area(area.id),
+        area=area,
+        channel="web",
+        community_group=group,
     )
     bind_response(response)
     return redirect(url_for("survey.consent"))

@@ -30,6 +30,11 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "GET /areas/north-riverside/invitations": ("login", 200, 200, 403, 403, 403),
     "GET /areas/south-vale/invitations": ("login", 200, 404, 403, 403, 403),
     "GET /areas/no-such-area/invitations": ("login", 404, 404, 403, 403, 403),
+    "GET /codesign/areas/north-riverside": ("login", 200, 200, 403, 403, 403),
+    "GET /codesign/areas/south-vale": ("login", 200, 404, 403, 403, 403),
+    "POST /codesign/areas/south-vale/publish": ("login", 400, 404, 403, 403, 403),
+    "GET /codesign/groups/polish-community/invite": ("login", 200, 200, 404, 200, 404),
+    "GET /codesign/groups/vale-carers/invite": ("login", 200, 404, 404, 404, 404),
 }
 
 
