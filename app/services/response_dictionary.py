@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, TextIO
 
@@ -46,19 +46,19 @@ def dictionary_rows(codebook: Codebook) -> list[list[str]]:
     return [_variable_row(variable) for variable in codebook.variables]
 
 
-def value_rows(codebook: Codebook) -> list[list[str]]:
+def value_rows(codebook: Codebook) -> list[list[str | int]]:
     """One row per labelled value of every coded variable (the XLSX "Values" sheet)."""
-    rows: list[list[str]] = []
+    rows: list[list[str | int]] = []
     for variable in codebook.variables:
         if not variable.is_numeric_coded:
             continue
         for number, label in variable.value_labels.items():
             missing = "SPSS user-missing; Stata .d" if number == variable.dont_know else ""
             code = variable.codes.get(number, "")
-            rows.append([variable.name, str(number), code, label, missing])
+            rows.append([variable.name, number, code, label, missing])
         for number, reason in MISSING_REASONS.items():
             rows.append(
-                [variable.name, str(number), "", reason, f"missing; Stata .{STATA_MISSING[number]}"]
+                [variable.name, number, "", reason, f"missing; Stata .{STATA_MISSING[number]}"]
             )
     return rows
 
@@ -107,19 +107,24 @@ def _write_xlsx(codebook: Codebook, path: Path) -> int:
     return len(codebook.variables)
 
 
-def _append_rows(sheet: WriteOnlyWorksheet, rows: Iterable[list[str]]) -> None:
+def _append_rows(sheet: WriteOnlyWorksheet, rows: Iterable[Sequence[str | int]]) -> None:
     for row in rows:
         cells = []
-        for text in row:
+        for value in row:
+            if isinstance(value, int):
+                cells.append(WriteOnlyCell(sheet, value=value))  # numbers stay numeric
+                continue
             # Text cells are always text: never a formula, whatever the first character.
-            cell = WriteOnlyCell(sheet, value=neutralise_cell(text))
+            cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
             cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
 
 
-def _missing_rows() -> list[list[str]]:
-    rows = [[str(n), reason, f".{STATA_MISSING[n]}"] for n, reason in MISSING_REASONS.items()]
+def _missing_rows() -> list[list[str | int]]:
+    rows: list[list[str | int]] = [
+        [n, reason, f".{STATA_MISSING[n]}"] for n, reason in MISSING_REASONS.items()
+    ]
     rows.append(
         [
             "(the dk option's number)",
@@ -139,8 +144,11 @@ def _variable_row(variable: Variable) -> list[str]:
         codes = f"option {variable.option_code}"
         values = "0 = Not ticked; 1 = Ticked"
     if variable.is_numeric_coded:
-        missing = "; ".join(f"{n} = {reason}" for n, reason in MISSING_REASONS.items())
-        spss = "-3 to -1" + (f", {variable.dont_know} (don't know)" if variable.dont_know else "")
+        # Reason first: a cell starting with "-" would be neutralised with an apostrophe.
+        missing = "; ".join(f"{reason} = {n}" for n, reason in MISSING_REASONS.items())
+        spss = "range -3 to -1" + (
+            f", {variable.dont_know} (don't know)" if variable.dont_know else ""
+        )
         stata = ", ".join(
             f".{STATA_MISSING[n]} = {reason}" for n, reason in MISSING_REASONS.items()
         ) + (f", .{STATA_DONT_KNOW} = Don't know" if variable.dont_know else "")

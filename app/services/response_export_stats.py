@@ -271,13 +271,13 @@ _FIXED_ORDER: Sequence[str] = (
 
 @dataclass(frozen=True)
 class _Labels:
-    columns: dict[str, str]
+    columns: dict[str, str | None]
     values: dict[str, dict[Any, str]]
 
 
 def _labels(codebook: Codebook, file_format: StatsFormat) -> _Labels:
     limit = SPSS_LABEL_LIMIT if file_format == "sav" else STATA_LABEL_LIMIT
-    columns = {v.name: shorten(v.label, limit) for v in codebook.variables}
+    columns: dict[str, str | None] = {v.name: shorten(v.label, limit) for v in codebook.variables}
     values: dict[str, dict[Any, str]] = {}
     for variable in codebook.variables:
         if not variable.is_numeric_coded:
@@ -314,15 +314,17 @@ def _write_checked(
     )
     try:
         if file_format == "sav":
+            # {"lo": -3, "hi": -1} is the MissingRange pyreadstat declares (a TypedDict).
+            spss_missing: dict[str, list[Any]] = {
+                v.name: v.spss_missing() for v in codebook.variables if v.spss_missing()
+            }
             pyreadstat.write_sav(
                 frame,
                 temporary,
                 file_label=title,
                 column_labels=labels.columns,
                 variable_value_labels=labels.values,
-                missing_ranges={
-                    v.name: v.spss_missing() for v in codebook.variables if v.spss_missing()
-                },
+                missing_ranges=spss_missing,
                 variable_measure={
                     v.name: "nominal" for v in codebook.variables if v.kind in ("choice", "flag")
                 },
