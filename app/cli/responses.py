@@ -18,7 +18,7 @@ from app.questionnaire import Questionnaire, QuestionnaireLibrary
 from app.services import areas as area_service
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound
-from app.services.response_codebook import build_codebook
+from app.services.response_codebook import STATS_FORMATS, build_codebook
 from app.services.response_dictionary import (
     DictionaryFormat,
     write_dictionary_csv,
@@ -28,10 +28,6 @@ from app.services.response_export import (
     ExportCountMismatch,
     export_responses_to_file,
     write_responses_csv,
-)
-from app.services.response_export_stats import (
-    STATS_FORMATS,
-    export_responses_stats,
 )
 from app.services.response_import import (
     ImportFileChanged,
@@ -90,6 +86,8 @@ def export_responses(
     try:
         with progress:
             if file_format in STATS_FORMATS:
+                from app.services.response_export_stats import export_responses_stats
+
                 assert out_path is not None
                 result = export_responses_stats(
                     db.session(),

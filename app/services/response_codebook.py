@@ -45,6 +45,9 @@ STATA_NAME_LIMIT = 32  # Stata's limit; SPSS allows 64 but the same names serve 
 STATA_LABEL_LIMIT = 80
 SPSS_LABEL_LIMIT = 256
 
+StatsFormat = Literal["sav", "dta"]
+STATS_FORMATS: tuple[StatsFormat, ...] = ("sav", "dta")
+
 Kind = Literal["fixed_text", "fixed_number", "fixed_datetime", "choice", "flag", "number", "text"]
 KIND_DESCRIPTIONS: dict[Kind, str] = {
     "fixed_text": "text",

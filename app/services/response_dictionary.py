@@ -7,11 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal, TextIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from app.services.response_codebook import (
     KIND_DESCRIPTIONS,
@@ -22,6 +18,9 @@ from app.services.response_codebook import (
     Variable,
 )
 from app.services.response_csv_format import neutralise_cell
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 DictionaryFormat = Literal["csv", "xlsx"]
 DICTIONARY_FORMATS: tuple[DictionaryFormat, ...] = ("csv", "xlsx")
@@ -96,6 +95,8 @@ def write_dictionary_file(
 
 
 def _write_xlsx(codebook: Codebook, path: Path) -> int:
+    from openpyxl import Workbook  # only when asked for: web workers stay light
+
     workbook = Workbook(write_only=True)
     variables = workbook.create_sheet("Variables")
     _append_rows(variables, [list(DICTIONARY_COLUMNS), *dictionary_rows(codebook)])
@@ -108,6 +109,8 @@ def _write_xlsx(codebook: Codebook, path: Path) -> int:
 
 
 def _append_rows(sheet: WriteOnlyWorksheet, rows: Iterable[Sequence[str | int]]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
     for row in rows:
         cells = []
         for value in row:

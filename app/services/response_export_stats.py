@@ -1,4 +1,8 @@
-"""Responses as SPSS .sav or Stata .dta, with variable labels, value labels and missing codes."""
+"""Responses as SPSS .sav or Stata .dta, with variable labels, value labels and missing codes.
+
+This module imports pandas and pyreadstat: callers in the web app import it inside the view,
+so a web worker only loads them when an analyst asks for a file.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +32,9 @@ from app.services.response_codebook import (
     STATA_DONT_KNOW,
     STATA_LABEL_LIMIT,
     STATA_MISSING,
+    STATS_FORMATS,
     Codebook,
+    StatsFormat,
     Variable,
     build_codebook,
     routing_item_ids,
@@ -45,8 +51,8 @@ from app.services.response_export import (
 )
 from app.services.response_export_rows import ExportFilter
 
-StatsFormat = Literal["sav", "dta"]
-STATS_FORMATS: tuple[StatsFormat, ...] = ("sav", "dta")
+__all__ = ["STATS_FORMATS", "StatsFormat", "export_responses_stats"]
+
 MULTIPLE_SEPARATOR = ";"
 _ABSENT = object()  # no answer row at all (never shown), unlike a row holding NULL (skipped)
 

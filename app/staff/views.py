@@ -22,10 +22,9 @@ from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound
 from app.services.invitation_summary import invitation_summary
-from app.services.response_codebook import build_codebook
+from app.services.response_codebook import StatsFormat, build_codebook
 from app.services.response_dictionary import DictionaryFormat, write_dictionary_file
 from app.services.response_export import export_responses_to_file
-from app.services.response_export_stats import StatsFormat, export_responses_stats
 from app.staff import bp
 from app.survey.context import default_questionnaire
 
@@ -91,6 +90,9 @@ def export_responses() -> WerkzeugResponse:
 @requires(Permission.EXPORT_RESPONSES)
 def export_responses_stats_file(file_format: StatsFormat) -> WerkzeugResponse:
     """One area's sent responses as SPSS .sav or Stata .dta, with value labels."""
+    # Here, not at the top: pandas and pyreadstat load only when an analyst asks for a file.
+    from app.services.response_export_stats import export_responses_stats
+
     area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
     return _private_download(
         area,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -206,3 +209,23 @@ def test_variable_names_suit_stata_and_stay_unique() -> None:
     long = variable_name("a" * 40, taken)
     assert len(long) == 32
     assert variable_name("9lives", taken) == "v_9lives"
+
+
+def test_the_web_app_loads_pandas_and_pyreadstat_only_when_a_file_is_asked_for(
+    tmp_path: Path,
+) -> None:
+    # Web workers must stay small (PERFORMANCE.md): the views import the writer lazily.
+    probe = (
+        "import sys; from app import create_app; create_app('testing'); "
+        "print(sorted(m for m in ('pandas', 'pyreadstat', 'openpyxl') if m in sys.modules))"
+    )
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.db'}"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+    ).stdout.strip()
+    assert loaded == "[]"
