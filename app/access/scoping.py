@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.access.permissions import Scope
-from app.models import Area, CommunityGroup, Invitation, Response, StaffInvitation
+from app.models import Area, CommunityGroup, Invitation, Response, StaffInvitation, ThemeAction
 
 
 def scope_of(thing: object) -> Scope:
@@ -16,6 +16,8 @@ def scope_of(thing: object) -> Scope:
         return Scope(
             area_id=thing.area_id, group_id=thing.community_group_id, language=thing.language
         )
+    if isinstance(thing, ThemeAction):
+        return Scope(area_id=thing.area_id, group_id=thing.community_group_id)
     if isinstance(thing, StaffInvitation):
         return Scope(
             area_id=thing.area_id, group_id=thing.community_group_id, language=thing.language

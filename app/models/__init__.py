@@ -1,5 +1,6 @@
 """Database models, one module per aggregate; importing this registers every table."""
 
+from app.models.action import ActionStatus, ThemeAction, ThemeActionRevision
 from app.models.area import Area, CommunityGroup
 from app.models.audit import AuditEvent
 from app.models.contact import Contact
@@ -19,6 +20,7 @@ from app.models.user import PasswordReset, RoleAssignment, StaffInvitation, Staf
 from app.models.withdrawal import Withdrawal, WithdrawalCode
 
 __all__ = [
+    "ActionStatus",
     "Answer",
     "Area",
     "AuditEvent",
@@ -40,6 +42,8 @@ __all__ = [
     "StaffInvitation",
     "StaffSession",
     "SurveyRound",
+    "ThemeAction",
+    "ThemeActionRevision",
     "User",
     "Withdrawal",
     "WithdrawalCode",

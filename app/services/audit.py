@@ -33,6 +33,8 @@ class AuditAction(enum.StrEnum):
     SIGN_IN = "auth.sign_in"
     SIGN_OUT = "auth.sign_out"
     RETENTION_PURGE = "retention.purge"
+    RECORD_ACTION = "actions.recorded"
+    CHANGE_ACTION = "actions.changed"
 
 
 @dataclass(frozen=True)
