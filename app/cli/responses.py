@@ -18,7 +18,7 @@ from app.questionnaire import Questionnaire, QuestionnaireLibrary
 from app.services import areas as area_service
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound
-from app.services.response_codebook import STATS_FORMATS, build_codebook
+from app.services.response_codebook import STATS_FORMATS, ExportCodeUnknown, build_codebook
 from app.services.response_dictionary import (
     DictionaryFormat,
     write_dictionary_csv,
@@ -120,7 +120,7 @@ def export_responses(
                 )
     except AreaNotFound as problem:
         raise click.ClickException(f"There is no area with the slug {area_slug!r}") from problem
-    except (ExportCountMismatch, OSError) as problem:
+    except (ExportCountMismatch, ExportCodeUnknown, OSError) as problem:
         raise click.ClickException(f"The export failed: {problem}") from problem
     for other_id, count in result.other_questionnaires.items():
         click.echo(

@@ -24,6 +24,7 @@ from app.questionnaire import (
     Questionnaire,
     render_text,
 )
+from app.services.errors import ServiceError
 from app.services.response_csv_format import FIXED_COLUMNS
 
 # Why a numeric cell is empty. Negative, so they never meet an option number (1, 2, ...).
@@ -58,6 +59,18 @@ KIND_DESCRIPTIONS: dict[Kind, str] = {
     "number": "number",
     "text": "text",
 }
+
+
+class ExportCodeUnknown(ServiceError):
+    """A stored answer uses an option code the exported questionnaire version does not have."""
+
+    def __init__(self, item_id: str, code: str) -> None:
+        super().__init__(
+            f"an answer to {item_id} is {code!r}, which this questionnaire version does not "
+            "list; export the CSV, or the version that has it"
+        )
+        self.item_id = item_id
+        self.code = code
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from app.services.response_codebook import (
     STATA_MISSING,
     STATS_FORMATS,
     Codebook,
+    ExportCodeUnknown,
     StatsFormat,
     Variable,
     build_codebook,
@@ -51,7 +52,7 @@ from app.services.response_export import (
 )
 from app.services.response_export_rows import ExportFilter
 
-__all__ = ["STATS_FORMATS", "StatsFormat", "export_responses_stats"]
+__all__ = ["STATS_FORMATS", "ExportCodeUnknown", "StatsFormat", "export_responses_stats"]
 
 MULTIPLE_SEPARATOR = ";"
 _ABSENT = object()  # no answer row at all (never shown), unlike a row holding NULL (skipped)
@@ -184,7 +185,10 @@ class _RowFiller:
 
     def value(self, variable: Variable, text: str) -> object:
         if variable.kind == "choice":
-            return self.number_of[variable.name][text]
+            number = self.number_of[variable.name].get(text)
+            if number is None:
+                raise ExportCodeUnknown(variable.csv_column, text)
+            return number
         if variable.kind == "flag":
             ticked = text.split(MULTIPLE_SEPARATOR)
             return SELECTED if variable.option_code in ticked else NOT_SELECTED

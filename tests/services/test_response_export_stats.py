@@ -21,6 +21,7 @@ from app.services.response_codebook import (
     NOT_ASKED,
     NOT_RECORDED,
     SKIPPED,
+    ExportCodeUnknown,
     build_codebook,
     variable_name,
 )
@@ -229,3 +230,13 @@ def test_the_web_app_loads_pandas_and_pyreadstat_only_when_a_file_is_asked_for(
         env=environment,
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def test_a_stored_code_the_version_does_not_list_stops_the_export_and_leaves_no_file(
+    session: Session, questionnaire: Questionnaire, add_response: AddResponse, tmp_path: Path
+) -> None:
+    # Only a hand-edited database could hold this; the file must not guess a number for it.
+    add_response({"overall.rating": "superb"})
+    with pytest.raises(ExportCodeUnknown, match="overall.rating"):
+        export_responses_stats(session, questionnaire, tmp_path / "r.sav", "sav")
+    assert list(tmp_path.iterdir()) == []
