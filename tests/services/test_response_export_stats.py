@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from app.questionnaire import Questionnaire
+from app.questionnaire import Questionnaire, load_questionnaire
 from app.services.errors import AreaNotFound
 from app.services.response_codebook import (
     NOT_ASKED,
@@ -25,6 +26,7 @@ from app.services.response_codebook import (
     build_codebook,
     variable_name,
 )
+from app.services.response_dictionary import write_dictionary_csv, write_dictionary_file
 from app.services.response_export import restore_cell, write_responses_csv
 from app.services.response_export_stats import export_responses_stats
 from tests.services.conftest import AddResponse
@@ -240,3 +242,59 @@ def test_a_stored_code_the_version_does_not_list_stops_the_export_and_leaves_no_
     with pytest.raises(ExportCodeUnknown, match="overall.rating"):
         export_responses_stats(session, questionnaire, tmp_path / "r.sav", "sav")
     assert list(tmp_path.iterdir()) == []
+
+
+ALL_TYPES = Path(__file__).resolve().parents[1] / "questionnaire" / "fixtures" / "all-types"
+
+
+def test_every_question_type_gets_its_own_kind_of_variable(
+    session: Session, add_response: AddResponse, tmp_path: Path
+) -> None:
+    questionnaire = load_questionnaire(ALL_TYPES / "v1.yaml")
+    add_response(
+        {
+            "types.single": "na",
+            "types.multiple": "gp;carer",
+            "types.number": "3",
+            "types.hours": "2.5",
+            "types.died": "2024-03",
+        },
+        questionnaire_id="all-types",
+    )
+    add_response({"types.multiple": None}, questionnaire_id="all-types")
+    destination = tmp_path / "all.sav"
+    export_responses_stats(session, questionnaire, destination, "sav")
+    frame, meta = pyreadstat.read_sav(destination, user_missing=True)
+    first, second = frame.to_dict("records")
+
+    assert first["types_single"] == 4  # yes, no, dk, then the item's own "na"
+    assert meta.variable_value_labels["types_single"][4] == "Not applicable"
+    flags = ["types_multiple_1", "types_multiple_2", "types_multiple_3"]
+    assert [first[name] for name in flags] == [1, 0, 1]
+    assert [second[name] for name in flags] == [SKIPPED] * 3
+    assert meta.column_names_to_labels["types_multiple_3"] == "Tick all that apply [Care worker]"
+    assert (first["types_number"], first["types_hours"]) == (3.0, 2.5)
+    assert second["types_number"] == NOT_RECORDED
+    assert (first["types_died"], second["types_died"]) == ("2024-03", "")
+
+
+def test_the_dictionary_neutralises_formula_text_in_csv_and_keeps_xlsx_cells_as_text(
+    tmp_path: Path,
+) -> None:
+    source = (ALL_TYPES / "v1.yaml").read_text(encoding="utf-8")
+    hostile = source.replace('text: "Tell us briefly"', 'text: "=HYPERLINK(1) Tell us"')
+    (tmp_path / "hostile").mkdir()
+    (tmp_path / "hostile" / "v1.yaml").write_text(hostile, encoding="utf-8")
+    codebook = build_codebook(load_questionnaire(tmp_path / "hostile" / "v1.yaml"))
+
+    out = io.StringIO(newline="")
+    write_dictionary_csv(codebook, out)
+    rows = {row["variable"]: row for row in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert rows["types_text"]["label"] == "'=HYPERLINK(1) Tell us"
+    assert rows["types_number"]["asked_of"] == "everyone"
+
+    workbook_path = tmp_path / "dictionary.xlsx"
+    write_dictionary_file(codebook, workbook_path, "xlsx")
+    sheet = load_workbook(workbook_path)["Variables"]
+    (cell,) = [c for c in sheet["C"] if "HYPERLINK" in str(c.value)]
+    assert (cell.value, cell.data_type) == ("'=HYPERLINK(1) Tell us", "s")
