@@ -22,7 +22,7 @@ from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound
 from app.services.invitation_summary import invitation_summary
-from app.services.response_codebook import StatsFormat, build_codebook
+from app.services.response_codebook import ExportCodeUnknown, StatsFormat, build_codebook
 from app.services.response_dictionary import DictionaryFormat, write_dictionary_file
 from app.services.response_export import export_responses_to_file
 from app.staff import bp
@@ -88,21 +88,31 @@ def export_responses() -> WerkzeugResponse:
 
 @bp.get("/exports/responses.<any(sav, dta):file_format>")
 @requires(Permission.EXPORT_RESPONSES)
-def export_responses_stats_file(file_format: StatsFormat) -> WerkzeugResponse:
+def export_responses_stats_file(file_format: StatsFormat) -> WerkzeugResponse | tuple[str, int]:
     """One area's sent responses as SPSS .sav or Stata .dta, with value labels."""
     # Here, not at the top: pandas and pyreadstat load only when an analyst asks for a file.
     from app.services.response_export_stats import export_responses_stats
 
     area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
-    return _private_download(
-        area,
-        file_format,
-        lambda path: (
-            export_responses_stats(
-                db.session(), default_questionnaire(), path, file_format, area_slug=area.slug
-            ).rows_written
-        ),
-    )
+    area_slug = area.slug
+    try:
+        return _private_download(
+            area,
+            file_format,
+            lambda path: (
+                export_responses_stats(
+                    db.session(), default_questionnaire(), path, file_format, area_slug=area_slug
+                ).rows_written
+            ),
+        )
+    except ExportCodeUnknown as problem:
+        page = render_template(
+            "staff/export_problem.html",
+            item_id=problem.item_id,
+            code=problem.code,
+            area_slug=area_slug,
+        )
+        return page, 409
 
 
 @bp.get("/exports/data-dictionary.<any(csv, xlsx):file_format>")

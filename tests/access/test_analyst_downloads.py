@@ -145,3 +145,24 @@ def test_the_staff_home_links_every_format_of_the_analysts_area(
         "/exports/data-dictionary.xlsx?area=north-riverside",
         "/exports/data-dictionary.csv?area=north-riverside",
     }
+
+
+def test_a_code_the_questionnaire_does_not_list_gives_a_kind_page_and_no_file(
+    app: Flask, client: FlaskClient, staff: dict[str, Staff]
+) -> None:
+    with app.app_context():
+        answer_row = db.session.scalar(select(Answer).where(Answer.item_id == "overall.rating"))
+        assert answer_row is not None
+        answer_row.value = "superb"  # only a hand-edited database could hold this
+        db.session.commit()
+    sign_in(client, staff["analyst"])
+    response = client.get("/exports/responses.dta?area=north-riverside")
+    assert response.status_code == 409
+    page = parse_page(response)
+    assert "overall.rating" in page.get_text() and "superb" in page.get_text()
+    assert page.find("a", href="/exports/responses.csv?area=north-riverside")
+    with app.app_context():
+        exports = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action.startswith("export."))
+        ).all()
+    assert exports == []
