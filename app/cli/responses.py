@@ -73,7 +73,7 @@ def _library() -> QuestionnaireLibrary:
 def export_responses(
     file_format: str, area_slug: str | None, status: str, out_path: Path | None
 ) -> None:
-    """Write one row per response of the default questionnaire; text cells are formula-safe."""
+    """One row per response of the default questionnaire (CSV, SPSS, Stata), or its dictionary."""
     questionnaire = _library().get(str(current_app.config["DEFAULT_QUESTIONNAIRE"]))
     target = str(out_path) if out_path else "standard output"
     if file_format == "dictionary":
