@@ -49,6 +49,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     # Imported here, not at the top: blueprints and models need the extensions above bound.
     from app import models  # noqa: F401  (register every table on the metadata)
     from app.access.routes import register_access_control
+    from app.actions import bp as actions_bp
     from app.auth import register_auth
     from app.cli import register_commands
     from app.codesign import bp as codesign_bp
@@ -67,6 +68,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.register_blueprint(staff_bp)
     app.register_blueprint(translate_bp)
     app.register_blueprint(codesign_bp)
+    app.register_blueprint(actions_bp)
     # Last of the routes: every endpoint registered so far is checked for a declared permission.
     register_access_control(app)
     _trust_configured_proxies(app)

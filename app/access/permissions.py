@@ -26,6 +26,10 @@ class Permission(enum.StrEnum):
     REVIEW_LOCAL_QUESTIONS = "review_local_questions"
     VIEW_GROUP_RESULTS = "view_group_results"
     EDIT_TRANSLATIONS = "edit_translations"
+    # "You said, we did": commissioners record actions on themes; their area's staff and the
+    # community group the action is for can read them.
+    RECORD_ACTIONS = "record_actions"
+    VIEW_ACTIONS = "view_actions"
 
 
 class ScopeKind(enum.StrEnum):
@@ -46,15 +50,28 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REPORTS,
             Permission.MANAGE_INVITATIONS,
             Permission.REVIEW_LOCAL_QUESTIONS,
+            Permission.RECORD_ACTIONS,
+            Permission.VIEW_ACTIONS,
         }
     ),
     # Response-level data: analysts only, and only for their own area.
     Role.ANALYST: frozenset(
-        {Permission.STAFF_HOME, Permission.VIEW_REPORTS, Permission.EXPORT_RESPONSES}
+        {
+            Permission.STAFF_HOME,
+            Permission.VIEW_REPORTS,
+            Permission.EXPORT_RESPONSES,
+            Permission.VIEW_ACTIONS,
+        }
     ),
-    # A community group sees its own group's disclosure-controlled aggregates, nothing else.
+    # A community group sees its own group's disclosure-controlled aggregates, nothing else
+    # (and the actions recorded for their group: the group's scope limits which).
     Role.GROUP_FACILITATOR: frozenset(
-        {Permission.STAFF_HOME, Permission.CODESIGN, Permission.VIEW_GROUP_RESULTS}
+        {
+            Permission.STAFF_HOME,
+            Permission.CODESIGN,
+            Permission.VIEW_GROUP_RESULTS,
+            Permission.VIEW_ACTIONS,
+        }
     ),
     Role.TRANSLATOR: frozenset({Permission.STAFF_HOME, Permission.EDIT_TRANSLATIONS}),
 }

@@ -48,6 +48,8 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "auth.join",
         "auth.reset_link",
         "auth.reset",
+        # Published "you said, we did" actions: chosen for the public by a commissioner.
+        "actions.public_page",
     }
 )
 

@@ -11,6 +11,7 @@ from app.models import (
     PublishedQuestionnaire,
     Response,
     StaffInvitation,
+    ThemeAction,
 )
 
 
@@ -28,6 +29,8 @@ def scope_of(thing: object) -> Scope:
         return Scope(
             area_id=thing.area_id, group_id=thing.community_group_id, language=thing.language
         )
+    if isinstance(thing, ThemeAction):
+        return Scope(area_id=thing.area_id, group_id=thing.community_group_id)
     if isinstance(thing, StaffInvitation):
         return Scope(
             area_id=thing.area_id, group_id=thing.community_group_id, language=thing.language

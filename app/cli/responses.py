@@ -14,11 +14,17 @@ from flask.cli import AppGroup
 from app.access.permissions import Scope
 from app.cli.progress import Progress
 from app.extensions import db
-from app.questionnaire import QuestionnaireLibrary
+from app.questionnaire import Questionnaire, QuestionnaireLibrary
 from app.services import areas as area_service
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.codesign_publishing import LibraryWithPublished, versions_built_on
 from app.services.errors import AreaNotFound
+from app.services.response_codebook import STATS_FORMATS, ExportCodeUnknown, build_codebook
+from app.services.response_dictionary import (
+    DictionaryFormat,
+    write_dictionary_csv,
+    write_dictionary_file,
+)
 from app.services.response_export import (
     ExportCountMismatch,
     export_responses_to_file,
@@ -31,7 +37,9 @@ from app.services.response_import import (
     import_responses_csv,
 )
 
-responses_cli = AppGroup("responses", help="Export and import responses as CSV.")
+responses_cli = AppGroup(
+    "responses", help="Export responses (CSV, SPSS, Stata, data dictionary) and import CSV."
+)
 
 
 def _library() -> QuestionnaireLibrary:
@@ -40,7 +48,13 @@ def _library() -> QuestionnaireLibrary:
 
 @responses_cli.command("export")
 @click.option(
-    "--format", "file_format", type=click.Choice(["csv"]), default="csv", show_default=True
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "sav", "dta", "dictionary"]),
+    default="csv",
+    show_default=True,
+    help="sav (SPSS) and dta (Stata) need --out; dictionary is CSV, or XLSX for an --out "
+    "ending in .xlsx.",
 )
 @click.option("--area", "area_slug", default=None, help="Only this area (its slug).")
 @click.option(
@@ -60,16 +74,34 @@ def _library() -> QuestionnaireLibrary:
 def export_responses(
     file_format: str, area_slug: str | None, status: str, out_path: Path | None
 ) -> None:
-    """Write one row per response of the default questionnaire; text cells are formula-safe."""
+    """One row per response of the default questionnaire (CSV, SPSS, Stata), or its dictionary."""
     questionnaire = _library().get(str(current_app.config["DEFAULT_QUESTIONNAIRE"]))
     # Areas' published versions (core + local questions) join in, local items as extra columns.
     also = versions_built_on(db.session(), questionnaire.id, area_slug)
     target = str(out_path) if out_path else "standard output"
+    if file_format == "dictionary":
+        _export_dictionary(questionnaire, area_slug, out_path)
+        return
+    if file_format in STATS_FORMATS and out_path is None:
+        raise click.UsageError(f"--format {file_format} writes a binary file: give --out FILE.")
     progress = Progress("Exporting responses")
     include_in_progress = status == "all"
     try:
         with progress:
-            if out_path is None:
+            if file_format in STATS_FORMATS:
+                from app.services.response_export_stats import export_responses_stats
+
+                assert out_path is not None
+                result = export_responses_stats(
+                    db.session(),
+                    questionnaire,
+                    out_path,
+                    file_format,
+                    area_slug=area_slug,
+                    include_in_progress=include_in_progress,
+                    on_rows=progress.advance,
+                )
+            elif out_path is None:
                 stdout = sys.stdout
                 result = write_responses_csv(
                     db.session(),
@@ -93,7 +125,7 @@ def export_responses(
                 )
     except AreaNotFound as problem:
         raise click.ClickException(f"There is no area with the slug {area_slug!r}") from problem
-    except (ExportCountMismatch, OSError) as problem:
+    except (ExportCountMismatch, ExportCodeUnknown, OSError) as problem:
         raise click.ClickException(f"The export failed: {problem}") from problem
     for other_id, count in result.other_questionnaires.items():
         click.echo(
@@ -101,18 +133,59 @@ def export_responses(
             f"(this export has the columns of {questionnaire.id}).",
             err=True,
         )
+    _audit(
+        AuditAction.EXPORT_RESPONSES,
+        area_slug,
+        target,
+        {"rows": result.rows_written, "format": file_format, "status": status},
+    )
+    progress.finish(f"Exported {result.rows_written} responses to {target}")
+
+
+def _export_dictionary(
+    questionnaire: Questionnaire, area_slug: str | None, out: Path | None
+) -> None:
+    if area_slug is not None:
+        try:
+            area_service.area_by_slug(db.session(), area_slug)
+        except AreaNotFound as problem:
+            raise click.ClickException(f"There is no area with the slug {area_slug!r}") from problem
+    codebook = build_codebook(questionnaire)
+    dictionary_format: DictionaryFormat = (
+        "xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "csv"
+    )
+    try:
+        if out is None:
+            variables = write_dictionary_csv(codebook, sys.stdout)
+            sys.stdout.flush()
+        else:
+            variables = write_dictionary_file(codebook, out, dictionary_format)
+    except OSError as problem:
+        raise click.ClickException(f"The export failed: {problem}") from problem
+    target = str(out) if out else "standard output"
+    _audit(
+        AuditAction.EXPORT_DICTIONARY,
+        area_slug,
+        target,
+        {"variables": variables, "format": dictionary_format},
+    )
+    click.echo(f"Wrote the data dictionary ({variables} variables) to {target}", err=True)
+
+
+def _audit(
+    action: AuditAction, area_slug: str | None, target: str, detail: dict[str, int | str]
+) -> None:
     # Every export is audited, from the command line too: the actor is the operating-system
     # account that ran the command (there is no staff sign-in on a terminal).
     area_id = area_service.area_by_slug(db.session(), area_slug).id if area_slug else None
     record_event(
         db.session(),
         Actor(None, f"cli:{getpass.getuser()}"),
-        AuditAction.EXPORT_RESPONSES,
+        action,
         scope=Scope(area_id=area_id),
-        object_ref=target,
-        detail={"rows": result.rows_written, "format": file_format, "status": status},
+        object_ref=target[:100],
+        detail=detail,
     )
-    progress.finish(f"Exported {result.rows_written} responses to {target}")
 
 
 @responses_cli.command("import")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import pandas as pd
 import segno
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +13,6 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from analysis.disclosure import round_counts
 from app.access.permissions import Permission
 from app.access.routes import require_scope, requires
 from app.access.scoping import scope_of
@@ -223,6 +221,11 @@ def group_counts(group: CommunityGroup) -> dict[str, int | None]:
     by_status = {str(status): int(count) for status, count in rows}
     sent = by_status.get(ResponseStatus.SUBMITTED.value, 0)
     started = sum(by_status.values())
+    # Here, not at the top: web workers load pandas only when a page needs the disclosure rules.
+    import pandas as pd
+
+    from analysis.disclosure import round_counts
+
     rounded = round_counts(pd.Series([started, sent]))
     return {
         "started": None if pd.isna(rounded[0]) else int(rounded[0]),

@@ -1,5 +1,6 @@
 """Database models, one module per aggregate; importing this registers every table."""
 
+from app.models.action import ActionStatus, ThemeAction, ThemeActionRevision
 from app.models.area import Area, CommunityGroup
 from app.models.audit import AuditEvent
 from app.models.codesign import (
@@ -29,6 +30,7 @@ from app.models.user import PasswordReset, RoleAssignment, StaffInvitation, Staf
 from app.models.withdrawal import Withdrawal, WithdrawalCode
 
 __all__ = [
+    "ActionStatus",
     "Answer",
     "Area",
     "AuditEvent",
@@ -57,6 +59,8 @@ __all__ = [
     "StaffInvitation",
     "StaffSession",
     "SurveyRound",
+    "ThemeAction",
+    "ThemeActionRevision",
     "TranslationEntry",
     "TranslationStoreVersion",
     "User",

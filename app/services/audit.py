@@ -20,7 +20,9 @@ Detail = Mapping[str, int | str | bool]
 
 
 class AuditAction(enum.StrEnum):
+    # Kept as "responses_csv" for every format (the detail names it): older rows stay comparable.
     EXPORT_RESPONSES = "export.responses_csv"
+    EXPORT_DICTIONARY = "export.data_dictionary"
     VIEW_INVITATION_SUMMARY = "report.invitation_summary"
     VIEW_AUDIT_LOG = "audit.view"
     VIEW_USERS = "users.view"
@@ -37,6 +39,8 @@ class AuditAction(enum.StrEnum):
     TRANSLATION_IMPORT = "translation.import_po"
     TRANSLATION_EXPORT = "translation.export_po"
     TRANSLATION_SYNC = "translation.sync_sources"
+    RECORD_ACTION = "actions.recorded"
+    CHANGE_ACTION = "actions.changed"
 
 
 @dataclass(frozen=True)

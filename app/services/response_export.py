@@ -97,12 +97,12 @@ def write_responses_csv(
     answers of each batch fetched together, so memory stays flat however many there are. The
     count is taken in the same read transaction and checked against the rows written.
     """
-    _begin_read_snapshot(session)
+    begin_read_snapshot(session)
     try:
-        area_id = _area_id(session, area_slug)
+        area_id = area_id_for_slug(session, area_slug)
         ids = tuple(dict.fromkeys([questionnaire.id, *(other.id for other in also)]))
         which = ExportFilter(questionnaire.id, area_id, include_in_progress, ids)
-        expected = _count(session, ids, area_id, include_in_progress)
+        expected = matching_count(session, ids, area_id, include_in_progress)
         columns = combined_item_columns(questionnaire, also)
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([*FIXED_COLUMNS, *(item.id for item in columns)])
@@ -115,7 +115,7 @@ def write_responses_csv(
                 on_rows(len(rows))
         if written != expected:
             raise ExportCountMismatch(expected, written)
-        others = _other_questionnaires(session, ids, area_id, include_in_progress)
+        others = other_questionnaires(session, ids, area_id, include_in_progress)
         return ExportResult(written, others)
     finally:
         # End the read transaction: a long export must not hold a snapshot open afterwards.
@@ -173,7 +173,7 @@ def count_csv_records(path: Path) -> int:
         return sum(1 for _ in csv.reader(handle))
 
 
-def _begin_read_snapshot(session: Session) -> None:
+def begin_read_snapshot(session: Session) -> None:
     # The count and every batch must see the same data. SQLite in WAL mode keeps one snapshot
     # for a whole read transaction; PostgreSQL needs REPEATABLE READ for the same promise.
     # (Flask-SQLAlchemy hands services a scoped_session proxy, which lacks in_transaction().)
@@ -184,7 +184,7 @@ def _begin_read_snapshot(session: Session) -> None:
         real_session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def _area_id(session: Session, area_slug: str | None) -> int | None:
+def area_id_for_slug(session: Session, area_slug: str | None) -> int | None:
     if area_slug is None:
         return None
     area_id = session.scalar(select(Area.id).where(Area.slug == area_slug))
@@ -207,7 +207,7 @@ def combined_item_columns(
     return tuple(columns)
 
 
-def _count(
+def matching_count(
     session: Session, ids: Sequence[str], area_id: int | None, include_in_progress: bool
 ) -> int:
     which = ExportFilter(ids[0], area_id, include_in_progress)
@@ -217,7 +217,7 @@ def _count(
     return int(session.scalar(statement) or 0)
 
 
-def _other_questionnaires(
+def other_questionnaires(
     session: Session, ids: Sequence[str], area_id: int | None, include_in_progress: bool
 ) -> dict[str, int]:
     which = ExportFilter(ids[0], area_id, include_in_progress)

@@ -1,9 +1,10 @@
-"""The staff home, the analyst's response export and the commissioner's invitation summary."""
+"""The staff home, the analyst's response downloads and the commissioner's invitation summary."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import abort, render_template, request, send_file
@@ -23,6 +24,8 @@ from app.services.audit import Actor, AuditAction, record_event
 from app.services.codesign_publishing import area_versions
 from app.services.errors import AreaNotFound
 from app.services.invitation_summary import invitation_summary
+from app.services.response_codebook import ExportCodeUnknown, StatsFormat, build_codebook
+from app.services.response_dictionary import DictionaryFormat, write_dictionary_file
 from app.services.response_export import export_responses_to_file
 from app.staff import bp
 from app.survey.context import default_questionnaire
@@ -80,26 +83,98 @@ def _area_or_404(slug: str | None, permission: Permission) -> Area:
 def export_responses() -> WerkzeugResponse:
     """One area's sent responses as CSV, written to a private temporary file then streamed."""
     area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
+    return _private_download(
+        area,
+        "csv",
+        lambda path: (
+            # An area's published versions (core + local questions) add their local columns.
+            export_responses_to_file(
+                db.session(),
+                default_questionnaire(),
+                path,
+                area_slug=area.slug,
+                also=area_versions(db.session(), area.id),
+            ).rows_written
+        ),
+    )
+
+
+@bp.get("/exports/responses.<any(sav, dta):file_format>")
+@requires(Permission.EXPORT_RESPONSES)
+def export_responses_stats_file(file_format: StatsFormat) -> WerkzeugResponse | tuple[str, int]:
+    """One area's sent responses as SPSS .sav or Stata .dta, with value labels."""
+    # Here, not at the top: pandas and pyreadstat load only when an analyst asks for a file.
+    from app.services.response_export_stats import export_responses_stats
+
+    area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
+    area_slug = area.slug
+    try:
+        return _private_download(
+            area,
+            file_format,
+            lambda path: (
+                export_responses_stats(
+                    db.session(), default_questionnaire(), path, file_format, area_slug=area_slug
+                ).rows_written
+            ),
+        )
+    except ExportCodeUnknown as problem:
+        page = render_template(
+            "staff/export_problem.html",
+            item_id=problem.item_id,
+            code=problem.code,
+            area_slug=area_slug,
+        )
+        return page, 409
+
+
+@bp.get("/exports/data-dictionary.<any(csv, xlsx):file_format>")
+@requires(Permission.EXPORT_RESPONSES)
+def export_dictionary(file_format: DictionaryFormat) -> WerkzeugResponse:
+    """The data dictionary of the response files: variables, codes, labels, who was asked."""
+    area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
+    codebook = build_codebook(default_questionnaire())
+    return _private_download(
+        area,
+        file_format,
+        lambda path: write_dictionary_file(codebook, path, file_format),
+        name="data-dictionary",
+        action=AuditAction.EXPORT_DICTIONARY,
+        counted="variables",
+    )
+
+
+_MIMETYPES = {
+    "csv": "text/csv",
+    "sav": "application/x-spss-sav",
+    "dta": "application/x-stata-dta",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _private_download(
+    area: Area,
+    file_format: str,
+    write: Callable[[Path], int],
+    *,
+    name: str = "responses",
+    action: AuditAction = AuditAction.EXPORT_RESPONSES,
+    counted: str = "rows",
+) -> WerkzeugResponse:
+    """Write a file with ``write`` into a private temporary folder, audit it, then stream it."""
     area_id, area_slug = area.id, area.slug
     # Outside the static folder and deleted before the download starts: never reachable by URL.
     folder = Path(tempfile.mkdtemp(prefix="cv-export-"))
     try:
-        path = folder / "responses.csv"
-        # An area's published versions (core + local questions) add their local columns.
-        result = export_responses_to_file(
-            db.session(),
-            default_questionnaire(),
-            path,
-            area_slug=area_slug,
-            also=area_versions(db.session(), area_id),
-        )
+        path = folder / f"{name}.{file_format}"
+        count = write(path)
         record_event(
             db.session(),
             actor(),
-            AuditAction.EXPORT_RESPONSES,
+            action,
             scope=scope_of(db.session.get(Area, area_id)),
             object_ref=f"area:{area_slug}",
-            detail={"rows": result.rows_written, "format": "csv"},
+            detail={counted: count, "format": file_format},
         )
         handle = path.open("rb")
     finally:
@@ -107,9 +182,9 @@ def export_responses() -> WerkzeugResponse:
         shutil.rmtree(folder, ignore_errors=True)
     return send_file(
         handle,
-        mimetype="text/csv",
+        mimetype=_MIMETYPES[file_format],
         as_attachment=True,
-        download_name=f"responses-{area_slug}-{utc_now():%Y%m%d}.csv",
+        download_name=f"{name}-{area_slug}-{utc_now():%Y%m%d}.{file_format}",
         max_age=0,
     )
 

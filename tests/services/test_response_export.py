@@ -207,7 +207,7 @@ def test_a_count_that_does_not_match_leaves_no_file_behind(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     add_response({"overall.rating": "good"})
-    monkeypatch.setattr(response_export, "_count", lambda *args: 2)
+    monkeypatch.setattr(response_export, "matching_count", lambda *args: 2)
 
     with pytest.raises(ExportCountMismatch):
         export_responses_to_file(session, questionnaire, tmp_path / "responses.csv")
