@@ -22,3 +22,6 @@ def register_commands(app: Flask) -> None:
 
     for group in (users_cli, retention_cli, rounds_cli):
         app.cli.add_command(group)
+    from app.cli.translate import translate_cli
+
+    app.cli.add_command(translate_cli)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.extensions import db, limiter
@@ -31,9 +32,10 @@ def withdraw() -> PageResult:
                 db.session(), code, str(current_app.config["SECRET_KEY"])
             )
         except ResponseNotFound:
-            error = (
+            error = gettext(
                 "We could not find answers for that code. Check the code and try again, or "
-                f"contact {current_app.config['SURVEY_CONTACT_EMAIL']} and we will help."
+                "contact %(email)s and we will help.",
+                email=current_app.config["SURVEY_CONTACT_EMAIL"],
             )
         else:
             session[CANDIDATE_KEY] = response.response_id

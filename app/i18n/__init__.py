@@ -1,0 +1,1 @@
+"""Languages, gettext catalogues and the questionnaire extractor: one translation mechanism."""
