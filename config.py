@@ -51,6 +51,8 @@ class Config:
     # Drafts (translated, not yet approved by a community reviewer) are shown outside
     # production; production shows only approved text unless this is set (English otherwise).
     TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", True)
+    # ?lang=en_XA shows every text transformed, to find text that skips the catalogues.
+    PSEUDO_LOCALE_ENABLED = _env_bool("PSEUDO_LOCALE_ENABLED", True)
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
     # Sessions: families share computers, so cookies never outlive the browser and stay first-party.
@@ -172,6 +174,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", False)
+    PSEUDO_LOCALE_ENABLED = _env_bool("PSEUDO_LOCALE_ENABLED", False)
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "twilio")
     SESSION_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -20,6 +19,7 @@ from app.i18n.extraction import (
 )
 from app.i18n.languages import LANGUAGES, PSEUDO_LANGUAGE, SOURCE_LANGUAGE
 from app.i18n.merging import update_catalogue
+from app.i18n.po_files import read_catalogue
 from app.i18n.pseudo import pseudo_catalogue
 
 translate_cli = AppGroup(
@@ -37,8 +37,7 @@ def _project_root() -> Path:
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, locale=locale)
+    return read_catalogue(path, locale)
 
 
 def _write(path: Path, catalog: Catalog) -> None:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_app_context, has_request_context
 
 from app.i18n.extraction import po_path, template_path
 from app.i18n.languages import PSEUDO_LANGUAGE, SOURCE_LANGUAGE, language, normalise_code
+from app.i18n.po_files import read_catalogue
 from app.i18n.pseudo import pseudo_catalogue
 from app.i18n.states import is_servable
 
@@ -122,8 +122,7 @@ def _load(code: str, root: Path, serve_drafts: bool) -> tuple[Path, Callable[[],
         pot = template_path(root)
 
         def build_pseudo() -> Translations:
-            with pot.open("rb") as handle:
-                template = read_po(handle)
+            template = read_catalogue(pot)
             return _compiled(pseudo_catalogue(template), fallback)
 
         return pot, build_pseudo
@@ -132,8 +131,7 @@ def _load(code: str, root: Path, serve_drafts: bool) -> tuple[Path, Callable[[],
     def build() -> Translations:
         if not path.exists():
             return _compiled(Catalog(locale="en", fuzzy=False), fallback)
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language(code).locale)
+        catalog = read_catalogue(path, language(code).locale)
         return _compiled(_servable_only(catalog, serve_drafts), fallback)
 
     return path, build

@@ -19,9 +19,11 @@ PSEUDO_LANGUAGE = "en_XA"
 # an English name is still right-to-left.
 RTL_LANGUAGES = frozenset({"ar", "ur", "ps", "fa", "ckb", "he", "yi", "sd"})
 
-# Font stacks: the fonts are served from app/static/fonts (copied from Debian's fonts-noto-*
-# packages at install by scripts/vendor_fonts.py), never fetched from the internet.
-_LATIN = '"Frutiger W01", Arial, sans-serif'
+# Font stacks, for scripts the NHS.UK stack (Frutiger, Arial) does not cover. The fonts are
+# served from app/static/fonts (copied from Debian's fonts-noto-* packages at install by
+# scripts/vendor_fonts.py), never fetched from the internet; app/static/css/languages.css
+# applies each stack through the body's cv-lang-<code> class (tests keep the two in step).
+_LATIN = "Arial, sans-serif"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ class Language:
     native_name: str
     english_name: str
     direction: Direction = "ltr"
-    font_stack: str = _LATIN
+    font_stack: str = ""  # empty: the NHS.UK stylesheet's own
     babel_locale: str = ""
 
     @property
@@ -80,7 +82,7 @@ LANGUAGES: tuple[Language, ...] = (
         "zh_Hans",
         "中文（简体）",
         "Chinese (Simplified)",
-        font_stack='"Noto Sans SC", "Noto Sans CJK SC", ' + _LATIN,
+        font_stack='"Noto Sans SC", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif',
     ),
     Language("so", "Soomaali", "Somali"),
 )
