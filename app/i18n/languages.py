@@ -82,7 +82,9 @@ LANGUAGES: tuple[Language, ...] = (
         "zh_Hans",
         "中文（简体）",
         "Chinese (Simplified)",
-        font_stack='"Noto Sans SC", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif',
+        font_stack=(
+            '"Noto Sans SC", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
+        ),
     ),
     Language("so", "Soomaali", "Somali"),
 )

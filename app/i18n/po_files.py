@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileParser, denormalize
 
 
-class _PreviousAwareParser(PoFileParser):  # type: ignore[misc]
+class _PreviousAwareParser(PoFileParser):
     def _reset_message_state(self) -> None:
         super()._reset_message_state()
         self.previous: list[list[str]] = []

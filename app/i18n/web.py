@@ -102,6 +102,14 @@ def _save_on_response(code: str) -> None:
         return
 
 
+def clear_session_keeping_language(language_code: str | None = None) -> None:
+    """Forget everything in the browser's session except the language the carer reads."""
+    kept = language_code or session.get(SESSION_LANGUAGE_KEY)
+    session.clear()
+    if isinstance(kept, str) and normalise_code(kept) is not None:
+        session[SESSION_LANGUAGE_KEY] = kept
+
+
 def language_switch_url(code: str) -> str:
     """This page's address in another language (other query parameters kept)."""
     arguments = {key: value for key, value in request.args.items() if key != "lang"}

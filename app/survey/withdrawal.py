@@ -9,6 +9,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.extensions import db, limiter
+from app.i18n.web import clear_session_keeping_language
 from app.services import withdrawal as withdrawal_service
 from app.services.errors import ResponseNotFound
 from app.survey import bp
@@ -53,10 +54,10 @@ def withdraw_confirm() -> PageResult:
         try:
             receipt = withdrawal_service.withdraw(db.session(), candidate, via="web")
         except ResponseNotFound:
-            session.clear()
+            clear_session_keeping_language()
             return redirect(url_for("survey.withdraw"))
-        # Nothing of the carer stays in the browser either.
-        session.clear()
+        # Nothing of the carer stays in the browser either (only the language they read).
+        clear_session_keeping_language()
         log.info("response withdrawn on the web: %s answers deleted", receipt.answers_deleted)
         return redirect(url_for("survey.withdrawn"))
     return render_template("survey/withdraw_confirm.html")

@@ -1,4 +1,4 @@
-"""`flask translate extract|update|compile|pseudo` on a small project: translations are never lost."""
+"""`flask translate` on a small project: translations are never lost."""
 
 from __future__ import annotations
 
