@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
 from flask_babel import Domain, gettext
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -23,6 +25,7 @@ from app.i18n.languages import (
 from app.i18n.selection import choose_language
 
 SESSION_LANGUAGE_KEY = "language"
+TEMPLATE_TRANSLATIONS_KEY = "_cv_translations"
 FALLBACK_MARKER = b"<!--cv-english-fallback-note-->"
 
 
@@ -48,21 +51,63 @@ def _has_session() -> bool:
     return _has_request()
 
 
+def page_translations() -> NullTranslations:
+    """The translations for this request's page (English outside a request)."""
+    if not _has_request():
+        from flask import has_app_context
+
+        return translations_for(SOURCE_LANGUAGE) if has_app_context() else NullTranslations()
+    # A page asks for translations dozens of times: choose once per request, again only
+    # if a view has since learnt the response's language.
+    key = (getattr(g, "explicit_language", None), getattr(g, "survey_language", None))
+    cached = getattr(g, "_cv_translations", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    translations = translations_for(current_language())
+    g._cv_translations = (key, translations)
+    return translations
+
+
 class CatalogueDomain(Domain):  # type: ignore[misc]
     """Flask-Babel's domain, reading our catalogues (states, fallback) instead of .mo files."""
 
     def get_translations(self) -> NullTranslations:
-        if not _has_request():
-            from flask import has_app_context
+        return page_translations()
 
-            return translations_for(SOURCE_LANGUAGE) if has_app_context() else NullTranslations()
-        code = current_language()
-        cached = getattr(g, "_cv_translations", None)
-        if cached is not None and cached[0] == code:
-            return cached[1]  # type: ignore[no-any-return]
-        translations = translations_for(code)
-        g._cv_translations = (code, translations)
-        return translations
+
+def _template_translations(context: Any) -> NullTranslations:
+    found = context.get(TEMPLATE_TRANSLATIONS_KEY)
+    return found if found is not None else page_translations()
+
+
+def _install_template_gettext(app: Flask) -> None:
+    # Templates call these a few dozen times a page. Flask-Babel's versions look the domain
+    # and language up on every call; these take the page's translations from the template
+    # context (set once per render by language_context), falling back for imported macros.
+    @pass_context
+    def gettext_(context: Any, message: str) -> str:
+        return str(_template_translations(context).ugettext(message))
+
+    @pass_context
+    def ngettext_(context: Any, singular: str, plural: str, n: int) -> str:
+        return str(_template_translations(context).ungettext(singular, plural, n))
+
+    @pass_context
+    def pgettext_(context: Any, message_context: str, message: str) -> str:
+        return str(_template_translations(context).upgettext(message_context, message))
+
+    @pass_context
+    def npgettext_(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
+        translations = _template_translations(context)
+        return str(translations.unpgettext(message_context, singular, plural, n))
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=gettext_,
+        ngettext=ngettext_,
+        pgettext=pgettext_,
+        npgettext=npgettext_,
+        newstyle=True,
+    )
 
 
 def babel_locale() -> str:
@@ -112,19 +157,54 @@ def clear_session_keeping_language(language_code: str | None = None) -> None:
 
 def language_switch_url(code: str) -> str:
     """This page's address in another language (other query parameters kept)."""
-    arguments = {key: value for key, value in request.args.items() if key != "lang"}
-    arguments["lang"] = code
-    return f"{request.path}?{urlencode(arguments)}"
+    return f"{request.path}?{_query_with_language(code, _other_arguments())}"
+
+
+def _other_arguments() -> str:
+    return urlencode(
+        [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    )
+
+
+def _query_with_language(code: str, others: str) -> str:
+    return f"lang={code}&{others}" if others else f"lang={code}"
+
+
+@lru_cache(maxsize=512)
+def _switcher_html(current: str, others: str) -> Markup:
+    """The switcher's list, the same on every page in a language (links are query-only)."""
+    offered: tuple[Language, ...] = LANGUAGES
+    if current == PSEUDO_LANGUAGE:
+        offered = (*LANGUAGES, language(current))
+    items = []
+    for entry in offered:
+        if entry.code == current:
+            item = Markup(
+                '<span lang="{}" dir="{}" aria-current="true" '
+                'class="cv-language-switcher__current">{}</span>'
+            ).format(entry.html_lang, entry.direction, entry.native_name)
+        else:
+            # "?lang=pl" resolves against the page's own path, so one list serves every page.
+            item = Markup('<a href="?{}" lang="{}" hreflang="{}" dir="{}">{}</a>').format(
+                _query_with_language(entry.code, others),
+                entry.html_lang,
+                entry.html_lang,
+                entry.direction,
+                entry.native_name,
+            )
+        items.append(Markup('<li class="cv-language-switcher__item">{}</li>').format(item))
+    return Markup("").join(items)
+
+
+def language_switcher_items() -> Markup:
+    return _switcher_html(language(current_language()).code, _other_arguments())
 
 
 def language_context() -> dict[str, Any]:
-    page = language(current_language())
-    offered: tuple[Language, ...] = LANGUAGES
-    if page.code == PSEUDO_LANGUAGE:
-        offered = (*LANGUAGES, page)
     return {
-        "page_language": page,
-        "switcher_languages": offered,
+        TEMPLATE_TRANSLATIONS_KEY: page_translations(),
+        "page_language": language(current_language()),
+        "language_switcher_items": language_switcher_items,
         "language_switch_url": language_switch_url,
     }
 
@@ -168,6 +248,7 @@ def register_languages(app: Flask) -> None:
     babel.init_app(app, locale_selector=babel_locale)
     # Flask-Babel reads translations through this domain; ours knows states and fallbacks.
     babel.domain_instance = CatalogueDomain()
+    _install_template_gettext(app)
     app.before_request(apply_language_choice)
     app.context_processor(language_context)
     app.after_request(insert_fallback_note)

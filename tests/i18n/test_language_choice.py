@@ -121,7 +121,13 @@ def test_every_page_offers_every_language_in_its_own_script(client: FlaskClient)
     names = [item.get_text(strip=True) for item in switcher.select("li")]
     assert names[:3] == ["English", "Cymraeg", "Polski"] and "اردو" in names and len(names) == 14
     links = {a.get_text(strip=True): a for a in switcher.select("a")}
-    assert links["Polski"]["href"] == "/contact?lang=pl" and links["Polski"]["lang"] == "pl"
+    assert links["Polski"]["href"] == "?lang=pl" and links["Polski"]["lang"] == "pl"
     assert links["العربية"]["dir"] == "rtl"
     current = switcher.select_one("[aria-current]")
     assert current is not None and current.get_text(strip=True) == "اردو"
+
+
+def test_switching_keeps_the_pages_other_parameters(client: FlaskClient) -> None:
+    soup = parse_page(client.get("/privacy?lang=cy&section=rights"))
+    link = soup.select_one('nav.cv-language-switcher a[lang="pl"]')
+    assert link is not None and link["href"] == "?lang=pl&section=rights"
