@@ -49,7 +49,7 @@ class Language:
 
 
 LANGUAGES: tuple[Language, ...] = (
-    Language("en", "English", "English"),
+    Language("en", "English", "English", babel_locale="en_GB"),
     Language("cy", "Cymraeg", "Welsh"),
     Language("pl", "Polski", "Polish"),
     Language("ro", "Română", "Romanian"),
