@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from app.auth import bp
 from app.auth.principal import account_key, sign_in
 from app.extensions import db, limiter
+from app.i18n.web import clear_session_keeping_language
 from app.models import User
 from app.services import accounts, staff_sessions
 from app.services.audit import Actor, AuditAction, record_event
@@ -84,7 +85,7 @@ def login() -> PageResult:
                 "auth/login.html", email=email, errors=problem, next_url=next_url
             )
             return page, 401
-        session.clear()
+        clear_session_keeping_language()
         session[PENDING_KEY] = {"user_id": user.id, "at": int(time.time())}
         return redirect(url_for("auth.login_code", next=next_url))
     return _finish_sign_in(user, next_url)
@@ -130,5 +131,5 @@ def logout() -> PageResult:
         staff_sessions.end_staff_session(db.session(), current_user.get_id())
         logout_user()
         record_event(db.session(), actor, AuditAction.SIGN_OUT)
-    session.clear()
+    clear_session_keeping_language()
     return render_template("auth/signed_out.html")

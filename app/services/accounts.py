@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.access.permissions import ROLE_LABELS, ROLE_SCOPE, TOTP_REQUIRED_ROLES, Role, ScopeKind
 from app.i18n.languages import PSEUDO_LANGUAGE, language_codes, normalise_code
+from app.i18n.languages import language as language_named
 from app.i18n.marking import N_
 from app.models import Area, CommunityGroup, RoleAssignment, StaffSession, User
 from app.models.clock import utc_now
@@ -113,14 +114,16 @@ def resolve_grant(
         raise InvalidRole(
             gettext(
                 "The %(role)s role is not limited by %(scopes)s",
-                role=chosen.value,
+                role=str(gettext(ROLE_LABELS[chosen])).lower(),
                 scopes=", ".join(extra),
             )
         )
     if kind is ScopeKind.PLATFORM:
         return RoleGrant(chosen)
     if not given[kind]:
-        raise InvalidRole(gettext(_SCOPE_NEEDED[kind], role=chosen.value))
+        raise InvalidRole(
+            gettext(_SCOPE_NEEDED[kind], role=str(gettext(ROLE_LABELS[chosen])).lower())
+        )
     if kind is ScopeKind.AREA:
         area_id = session.scalar(select(Area.id).where(Area.slug == area_slug))
         if area_id is None:
@@ -279,5 +282,6 @@ def describe_grant(assignment: RoleAssignment) -> str:
     if assignment.community_group is not None:
         return f"{label}: {assignment.community_group.name}"
     if assignment.language:
-        return f"{label}: {assignment.language}"
+        # The language by its own name ("Cymraeg"), as the switcher shows it.
+        return f"{label}: {language_named(assignment.language).native_name}"
     return label

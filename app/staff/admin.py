@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, current_app, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.access.permissions import ROLE_LABELS, Permission, Role, Scope
@@ -59,7 +59,9 @@ def users() -> str:
             "email": user.email,
             "roles": [accounts.describe_grant(grant) for grant in user.assignments],
             "active": user.is_active,
-            "last_login": f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "Never",
+            "last_login": format_datetime(user.last_login_at, "short")
+            if user.last_login_at
+            else gettext("Never"),
         }
         for user in accounts.all_users(db.session())
     ]

@@ -68,9 +68,12 @@ def allowed_data(app: Flask) -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
-def untransformed_text(soup: BeautifulSoup, data: list[str]) -> list[str]:
+def untransformed_text(
+    soup: BeautifulSoup, data: list[str], data_selectors: tuple[str, ...] = ()
+) -> list[str]:
     """Every visible text (and accessible name) still holding a plain Latin letter."""
-    for hidden in soup.select("script, style, nav.cv-language-switcher, .cv-resume-code"):
+    skipped = ("script", "style", "nav.cv-language-switcher", ".cv-resume-code", *data_selectors)
+    for hidden in soup.select(", ".join(skipped)):
         hidden.decompose()
     pieces: list[str] = []
     for node in soup.find_all(string=True):
@@ -98,11 +101,13 @@ class PseudoWalker(SurveyWalker):
 
     checked: list[str]
     data: list[str]
+    data_selectors: tuple[str, ...] = ()
 
     def _take(self, response):  # type: ignore[no-untyped-def]
         soup = super()._take(response)
         assert soup.html["lang"] == "en-XA", self.visited[-8:]  # type: ignore[index]
-        english = untransformed_text(BeautifulSoup(str(soup), "html.parser"), self.data)
+        copy = BeautifulSoup(str(soup), "html.parser")
+        english = untransformed_text(copy, self.data, self.data_selectors)
         assert not english, (self.path, english)
         self.checked.append(self.path)
         return soup
@@ -210,3 +215,42 @@ def test_not_now_public_and_error_pages_are_fully_translated(
     walker.submit({"resume_code": "WRONG-CODE1"}, expect=429)  # too many tries
     assert len(walker.checked) >= 20
     assert parse_page(client.get("/")).html["lang"] == "en-XA"
+
+
+def test_staff_pages_are_fully_translated(pseudo_app: Flask, client: FlaskClient) -> None:
+    from tests.auth.staff_helpers import make_places, make_staff, sign_in
+
+    make_places(pseudo_app)
+    admin = make_staff(pseudo_app)["admin"]
+    walker = pseudo_walker(pseudo_app, client)
+    walker.data = [*walker.data, *STAFF_DATA]
+    walker.get("/login?lang=en_XA")
+    sign_in(client, admin)
+    for url in (
+        "/staff",
+        "/admin/users",
+        "/admin/users/invite",
+        "/areas/north-riverside/invitations",
+    ):
+        walker.get(url)
+    walker.get("/admin/users/invite")
+    walker.submit({"email": "not-an-email", "role": "translator", "language": ""}, expect=400)
+    walker.data_selectors = ("td.nhsuk-table__cell",)  # audit records: event codes are data
+    walker.get("/admin/audit")
+
+
+# Staff pages show people's emails, area names and audit records (event names are data).
+STAFF_DATA = [
+    "ada.admin@example.nhs.uk",
+    "cora.commissioner@example.nhs.uk",
+    "ari.analyst@example.nhs.uk",
+    "fay.facilitator@example.org",
+    "tomos.translator@example.org",
+    "North Riverside ICB",
+    "South Vale ICB",
+    "Polish centre",
+    "UTC",
+    "Cymraeg",  # a translator's language, by its own name
+    "Vale carers circle",
+    " cy ",  # the language code given as an example
+]
