@@ -16,6 +16,7 @@ from app.i18n.extraction import (
     po_path,
     render_po,
     template_path,
+    without_creation_date,
 )
 from app.i18n.languages import LANGUAGES, PSEUDO_LANGUAGE, SOURCE_LANGUAGE
 from app.i18n.merging import update_catalogue
@@ -40,17 +41,29 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
     return read_catalogue(path, locale)
 
 
-def _write(path: Path, catalog: Catalog) -> None:
+def _write(path: Path, catalog: Catalog) -> bool:
+    """Write the catalogue unless only its creation date would change; True when written.
+
+    Translators edit these files on their own branches: rewriting an unchanged file just to
+    bump a date would make every merge a conflict.
+    """
+    text = render_po(catalog)
+    if path.exists() and without_creation_date(path.read_text(encoding="utf-8")) == (
+        without_creation_date(text)
+    ):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_po(catalog), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    return True
 
 
 @translate_cli.command("extract")
 def extract_command() -> None:
     """Write translations/messages.pot from templates, Python, questionnaires and SMS texts."""
     catalog = extract_template(_project_root())
-    _write(template_path(_directory()), catalog)
-    click.echo(f"{len(catalog)} texts written to {template_path(_directory())}")
+    written = _write(template_path(_directory()), catalog)
+    state = "written to" if written else "unchanged in"
+    click.echo(f"{len(catalog)} texts {state} {template_path(_directory())}")
 
 
 @translate_cli.command("update")
@@ -74,8 +87,8 @@ def update_command(extract: bool) -> None:
                 fuzzy=False,
             )
         )
-        _write(path, update_catalogue(old, template))
-        click.echo(f"updated {path}")
+        if _write(path, update_catalogue(old, template)):
+            click.echo(f"updated {path}")
 
 
 def extract_template_and_write() -> None:

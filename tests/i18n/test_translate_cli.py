@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,22 @@ def test_the_previous_source_survives_a_second_update(
         "Were the staff kind to {person}?", "tiny:care.kind:text"
     )
     assert question.previous_id == ["Were staff kind to {person}?"]
+
+
+def test_an_update_with_nothing_new_rewrites_nothing(runner: FlaskCliRunner, project: Path) -> None:
+    run(runner, "update")
+    translate_polish(project)
+    files = [template_path(project / "translations")] + [
+        po_path(project / "translations", entry.code) for entry in LANGUAGES
+    ]
+    for path in files:  # as if the catalogues had been made on another day
+        text = re.sub(
+            r"POT-Creation-Date: [^\\]*",
+            "POT-Creation-Date: 2020-01-01 00:00+0000",
+            path.read_text(encoding="utf-8"),
+        )
+        path.write_text(text, encoding="utf-8")
+    before = {path: path.read_bytes() for path in files}
+    output = run(runner, "update")
+    assert {path: path.read_bytes() for path in files} == before
+    assert "updated" not in output
