@@ -18,7 +18,7 @@ from app.i18n.extraction import (
     template_path,
     without_creation_date,
 )
-from app.i18n.languages import LANGUAGES, PSEUDO_LANGUAGE, SOURCE_LANGUAGE
+from app.i18n.languages import LANGUAGES, PSEUDO_LANGUAGE
 from app.i18n.merging import update_catalogue
 from app.i18n.po_files import read_catalogue
 from app.i18n.pseudo import pseudo_catalogue
@@ -115,6 +115,3 @@ def pseudo_command() -> None:
     path = po_path(_directory(), PSEUDO_LANGUAGE)
     _write(path, catalog)
     click.echo(f"{len(catalog)} texts written to {path} (served as ?lang={PSEUDO_LANGUAGE})")
-
-
-__all__ = ["SOURCE_LANGUAGE", "translate_cli"]

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, gettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -31,8 +31,9 @@ FALLBACK_MARKER = b"<!--cv-english-fallback-note-->"
 
 def current_language() -> str:
     """The language of this request's page (see choose_language for the order)."""
-    remembered = session.get(SESSION_LANGUAGE_KEY) if _has_session() else None
-    accepted = [value for value, _quality in request.accept_languages] if _has_request() else []
+    in_request = has_request_context()
+    remembered = session.get(SESSION_LANGUAGE_KEY) if in_request else None
+    accepted = [value for value, _quality in request.accept_languages] if in_request else []
     return choose_language(
         explicit=getattr(g, "explicit_language", None),
         response_language=getattr(g, "survey_language", None),
@@ -41,21 +42,9 @@ def current_language() -> str:
     )
 
 
-def _has_request() -> bool:
-    from flask import has_request_context
-
-    return has_request_context()
-
-
-def _has_session() -> bool:
-    return _has_request()
-
-
 def page_translations() -> NullTranslations:
     """The translations for this request's page (English outside a request)."""
-    if not _has_request():
-        from flask import has_app_context
-
+    if not has_request_context():
         return translations_for(SOURCE_LANGUAGE) if has_app_context() else NullTranslations()
     # A page asks for translations dozens of times: choose once per request, again only
     # if a view has since learnt the response's language.
