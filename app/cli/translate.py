@@ -12,11 +12,11 @@ from flask.cli import AppGroup
 
 from app.i18n.extraction import (
     PROJECT_NAME,
+    comparable,
     extract_template,
     po_path,
     render_po,
     template_path,
-    without_creation_date,
 )
 from app.i18n.languages import LANGUAGES, PSEUDO_LANGUAGE
 from app.i18n.merging import update_catalogue
@@ -42,15 +42,13 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
 
 
 def _write(path: Path, catalog: Catalog) -> bool:
-    """Write the catalogue unless only its creation date would change; True when written.
+    """Write the catalogue unless only its date or line numbers would change; True if written.
 
     Translators edit these files on their own branches: rewriting an unchanged file just to
-    bump a date would make every merge a conflict.
+    bump a date or renumber lines would make every merge a conflict.
     """
     text = render_po(catalog)
-    if path.exists() and without_creation_date(path.read_text(encoding="utf-8")) == (
-        without_creation_date(text)
-    ):
+    if path.exists() and comparable(path.read_text(encoding="utf-8")) == comparable(text):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

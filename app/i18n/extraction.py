@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -89,11 +90,24 @@ def render_po(catalog: Catalog, *, previous: bool = True) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def without_creation_date(po_text: str) -> str:
-    """The text with the POT-Creation-Date header dropped, so unchanged content compares equal."""
-    return "".join(
-        line for line in po_text.splitlines(keepends=True) if "POT-Creation-Date:" not in line
-    )
+_LINE_NUMBER = re.compile(r":\d+(?=\s|$)")
+
+
+def comparable(po_text: str) -> str:
+    """The catalogue text as far as translators are concerned: no creation date, no line numbers.
+
+    Locations keep their files but not their lines, so an edit that only moves code (or a merge
+    of branches that did) neither fails the staleness check nor rewrites every catalogue; the
+    line numbers are refreshed with the next real change to the texts.
+    """
+    kept = []
+    for line in po_text.splitlines(keepends=True):
+        if "POT-Creation-Date:" in line:
+            continue
+        if line.startswith("#:"):
+            line = _LINE_NUMBER.sub("", line)
+        kept.append(line)
+    return "".join(kept)
 
 
 def template_is_stale(project_root: Path) -> bool:
@@ -101,5 +115,5 @@ def template_is_stale(project_root: Path) -> bool:
     path = template_path(translations_dir(project_root))
     if not path.exists():
         return True
-    fresh = without_creation_date(render_po(extract_template(project_root)))
-    return without_creation_date(path.read_text(encoding="utf-8")) != fresh
+    fresh = comparable(render_po(extract_template(project_root)))
+    return comparable(path.read_text(encoding="utf-8")) != fresh
