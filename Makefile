@@ -23,15 +23,18 @@ VENDOR_STAMP := $(VENDOR_DIR)/.vendored
 # VADER's lexicon copied from the vadersentiment package: NLTK never downloads at run time.
 NLTK_STAMP := nltk_data/sentiment/vader_lexicon/vader_lexicon.txt
 CHROMIUM := /usr/bin/chromium
+# Fonts for Urdu, Arabic, Bengali, Gurmukhi, Gujarati (and Chinese) served from our own host.
+FONTS_DIR := app/static/fonts
+FONTS_STAMP := $(FONTS_DIR)/.vendored
 
-.PHONY: help install db run browsers test lint format typecheck bench clean distclean
+.PHONY: help install db run browsers fonts translations test lint format typecheck bench clean distclean
 
 help: ## List the targets
 	@echo "Carer Voices — make targets:"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) \
 		| awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
 
-install: $(PY_STAMP) $(VENDOR_STAMP) $(NLTK_STAMP) ## Create .venv, install Python + npm deps, copy NHS.UK assets to app/static/vendor
+install: $(PY_STAMP) $(VENDOR_STAMP) $(NLTK_STAMP) $(FONTS_STAMP) ## Create .venv, install Python + npm deps, copy NHS.UK assets and fonts to app/static
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -53,6 +56,17 @@ $(NODE_STAMP): package.json package-lock.json
 $(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor_nhsuk.py
 	python3 scripts/vendor_nhsuk.py node_modules/nhsuk-frontend/dist/nhsuk $(VENDOR_DIR)
 	@touch $@
+
+$(FONTS_STAMP): $(PY_STAMP) scripts/vendor_fonts.py
+	scripts/ensure-apt.sh /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf fonts-noto-core
+	scripts/ensure-apt.sh /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
+	$(PY) scripts/vendor_fonts.py $(FONTS_DIR)
+	@touch $@
+
+fonts: $(FONTS_STAMP) ## Copy the Noto fonts for non-Latin scripts into app/static/fonts
+
+translations: $(PY_STAMP) ## Extract texts and update every language's catalogue (outdated kept as fuzzy)
+	$(FLASK) translate update
 
 db: install ## Apply database migrations and seed the demo area (idempotent)
 	$(FLASK) db upgrade
@@ -87,7 +101,7 @@ bench: install ## Run every benchmark (QUICK=1 for short CI-sized runs); results
 	$(PY) -m bench $(if $(QUICK),--quick,)
 
 clean: ## Remove generated files: vendored assets, caches, build output
-	rm -rf app/static/vendor build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
+	rm -rf app/static/vendor $(FONTS_DIR) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
 	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -print0 \
 		| xargs -0 rm -rf
 

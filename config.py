@@ -46,6 +46,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
     QUESTIONNAIRES_DIR = str(PROJECT_ROOT / "questionnaires")
     DEFAULT_QUESTIONNAIRE = "voices-core"
+    # gettext catalogues (docs/translations.md): UI, questionnaire and SMS texts in one.
+    TRANSLATIONS_DIR = str(PROJECT_ROOT / "translations")
+    # Drafts (translated, not yet approved by a community reviewer) are shown outside
+    # production; production shows only approved text unless this is set (English otherwise).
+    TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", True)
+    # ?lang=en_XA shows every text transformed, to find text that skips the catalogues.
+    PSEUDO_LOCALE_ENABLED = _env_bool("PSEUDO_LOCALE_ENABLED", True)
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
     # Sessions: families share computers, so cookies never outlive the browser and stay first-party.
@@ -175,6 +182,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", False)
+    PSEUDO_LOCALE_ENABLED = _env_bool("PSEUDO_LOCALE_ENABLED", False)
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "twilio")
     SESSION_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14

@@ -30,7 +30,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     app.jinja_env.globals["component"] = ComponentRenderer(app.jinja_env)
 
-    from app.extensions import babel, csrf, db, limiter, migrate
+    from app.extensions import csrf, db, limiter, migrate
+    from app.i18n.web import register_languages
 
     db.init_app(app)
     migrate.init_app(
@@ -41,7 +42,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         compare_type=True,
     )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    register_languages(app)
     limiter.init_app(app)
     with app.app_context():
         _configure_sqlite(db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
@@ -128,12 +129,6 @@ def _configure_templates(app: Flask) -> None:
             ]
         ),
     }
-
-
-def _select_locale() -> str:
-    from app.survey.locale import current_language
-
-    return current_language()
 
 
 # Engines already configured; weak so a disposed app's engine (and its id) can go away

@@ -45,6 +45,9 @@ class ComponentRenderer:
         self._lock = Lock()
 
     def __call__(self, name: str, params: dict[str, Any]) -> Markup:
+        from app.i18n.component_text import with_translated_defaults
+
+        params = with_translated_defaults(name, params)
         key = name + "\x00" + json.dumps(params, sort_keys=True, default=str)
         with self._lock:
             cached = self._cache.get(key)

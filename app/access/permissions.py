@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.i18n.marking import N_
+
 
 class Role(enum.StrEnum):
     ADMIN = "admin"
@@ -88,11 +90,11 @@ ROLE_SCOPE: dict[Role, ScopeKind] = {
 TOTP_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.COMMISSIONER})
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: "Administrator",
-    Role.COMMISSIONER: "Commissioner",
-    Role.ANALYST: "Analyst",
-    Role.GROUP_FACILITATOR: "Community group facilitator",
-    Role.TRANSLATOR: "Translator",
+    Role.ADMIN: N_("Administrator"),
+    Role.COMMISSIONER: N_("Commissioner"),
+    Role.ANALYST: N_("Analyst"),
+    Role.GROUP_FACILITATOR: N_("Community group facilitator"),
+    Role.TRANSLATOR: N_("Translator"),
 }
 
 

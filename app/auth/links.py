@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth import bp
@@ -51,7 +52,9 @@ def join() -> PageResult:
                 session.pop(JOIN_KEY, None)
                 actor = Actor(account.user_id, account.email)
                 record_event(db.session(), actor, AuditAction.ACCEPT_INVITATION)
-                return render_template("auth/account_ready.html", heading="Your account is ready")
+                return render_template(
+                    "auth/account_ready.html", heading=gettext("Your account is ready")
+                )
     status = 400 if errors else 200
     return render_template("auth/join.html", invitation=invitation, errors=errors), status
 
@@ -84,7 +87,7 @@ def reset() -> PageResult:
                 session.clear()
                 record_event(db.session(), Actor(user_id, email), AuditAction.RESET_PASSWORD)
                 return render_template(
-                    "auth/account_ready.html", heading="Your password is changed"
+                    "auth/account_ready.html", heading=gettext("Your password is changed")
                 )
     status = 400 if errors else 200
     return render_template("auth/reset.html", email=email, errors=errors), status
@@ -123,7 +126,7 @@ def _keep_token_and_redirect(
 
 def _password_pair_errors(password: str, confirmation: str) -> dict[str, str]:
     if not password:
-        return {"password": "Enter a new password"}
+        return {"password": gettext("Enter a new password")}
     if password != confirmation:
-        return {"confirm_password": "The two passwords do not match"}
+        return {"confirm_password": gettext("The two passwords do not match")}
     return {}

@@ -11,6 +11,7 @@ from flask_login import AnonymousUserMixin, UserMixin, login_user
 
 from app.access.permissions import Permission, Scope
 from app.extensions import db, login_manager
+from app.i18n.web import clear_session_keeping_language
 from app.models import User
 from app.services import staff_sessions
 
@@ -66,7 +67,7 @@ def _load_signed_in_staff(token: str) -> SignedInStaff | None:
 
 def sign_in(user: User) -> None:
     """Start a brand-new session: the old cookie's contents (and its CSRF token) are dropped."""
-    session.clear()
+    clear_session_keeping_language()  # all but the language the pages are read in
     token = staff_sessions.start_staff_session(db.session(), user.id)
     login_user(SignedInStaff(user, token))
     # A staff cookie lasts until the browser closes; the server ends it sooner when idle.

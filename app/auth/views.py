@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from app.auth import bp
 from app.auth.principal import account_key, sign_in
 from app.extensions import db, limiter
+from app.i18n.web import clear_session_keeping_language
 from app.models import User
 from app.services import accounts, staff_sessions
 from app.services.audit import Actor, AuditAction, record_event
@@ -59,9 +61,9 @@ def login() -> PageResult:
     password = request.form.get("password", "")[:200]
     errors = {}
     if not email.strip():
-        errors["email"] = "Enter your email address"
+        errors["email"] = gettext("Enter your email address")
     if not password:
-        errors["password"] = "Enter your password"
+        errors["password"] = gettext("Enter your password")
     if errors:
         return render_template(
             "auth/login.html", email=email, errors=errors, next_url=next_url
@@ -69,19 +71,21 @@ def login() -> PageResult:
     try:
         user = accounts.authenticate(db.session(), email, password)
     except accounts.InvalidCredentials:
-        problem = {"email": "The email address or password is not right"}
+        problem = {"email": gettext("The email address or password is not right")}
         page = render_template("auth/login.html", email=email, errors=problem, next_url=next_url)
         return page, 401
     if user.needs_totp:
         if user.totp_secret_encrypted is None:
             problem = {
-                "email": "Your account has no authenticator app set up. Ask an administrator"
+                "email": gettext(
+                    "Your account has no authenticator app set up. Ask an administrator"
+                )
             }
             page = render_template(
                 "auth/login.html", email=email, errors=problem, next_url=next_url
             )
             return page, 401
-        session.clear()
+        clear_session_keeping_language()
         session[PENDING_KEY] = {"user_id": user.id, "at": int(time.time())}
         return redirect(url_for("auth.login_code", next=next_url))
     return _finish_sign_in(user, next_url)
@@ -102,7 +106,7 @@ def login_code() -> PageResult:
     cipher = contact_cipher(current_app.config)
     user_id = int(pending["user_id"])
     if not accounts.accept_totp_code(db.session(), user_id, code, cipher):
-        error = "The code is not right, or it has been used already. Wait for a new code"
+        error = gettext("The code is not right, or it has been used already. Wait for a new code")
         return render_template("auth/login_code.html", error=error, next_url=next_url), 401
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
@@ -127,5 +131,5 @@ def logout() -> PageResult:
         staff_sessions.end_staff_session(db.session(), current_user.get_id())
         logout_user()
         record_event(db.session(), actor, AuditAction.SIGN_OUT)
-    session.clear()
+    clear_session_keeping_language()
     return render_template("auth/signed_out.html")

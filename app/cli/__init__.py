@@ -22,7 +22,11 @@ def register_commands(app: Flask) -> None:
 
     for group in (users_cli, retention_cli, rounds_cli):
         app.cli.add_command(group)
-    # Part of the `translate` group; app/cli/translate.py holds extract/update/compile.
+    # One `translate` group: extract/update/compile/pseudo (the catalogues) and status/sync
+    # (translation states and the translators' database overlay).
+    from app.cli.translate import translate_cli
     from app.cli.translate_status import translate_status_cli
 
-    app.cli.add_command(translate_status_cli)
+    for command in translate_status_cli.commands.values():
+        translate_cli.add_command(command)
+    app.cli.add_command(translate_cli)

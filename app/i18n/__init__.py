@@ -1,1 +1,1 @@
-"""Internationalisation: catalogues, translation states and the translators' database overlay."""
+"""Internationalisation: languages, catalogues, states and the translators' database overlay."""

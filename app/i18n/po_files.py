@@ -1,13 +1,67 @@
-"""Where the template and .po catalogues live, read with babel and kept until the file changes."""
+"""Where the catalogues live, and reading .po files with the previous source (``#| msgid``) kept.
+
+An outdated entry shows translators the source it was translated from; Babel writes that as
+``#| msgid "..."`` but reads it back as a stray user comment, so a second update would lose it
+(and write it out mangled). This reader keeps it as ``previous_id`` instead.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileParser, denormalize
+
+
+class _PreviousAwareParser(PoFileParser):
+    def _reset_message_state(self) -> None:
+        super()._reset_message_state()
+        self.previous: list[list[str]] = []
+
+    def _process_comment(self, line: str) -> None:
+        if not line.startswith("#|"):
+            super()._process_comment(line)
+            return
+        self._finish_current_message()
+        body = line[2:].strip()
+        if body.startswith("msgctxt "):
+            return  # our contexts never change; an old context is not worth keeping
+        if body.startswith(("msgid ", "msgid_plural ")):
+            self.previous.append([body.split(" ", 1)[1]])
+        elif body.startswith('"') and self.previous:
+            self.previous[-1].append(body)
+
+    def _add_message(self) -> None:
+        previous = [denormalize("\n".join(parts)) for parts in self.previous]
+        msgid: Any = (
+            tuple(m.denormalize() for m in self.messages)
+            if len(self.messages) > 1
+            else self.messages[0].denormalize()
+        )
+        context = self.context.denormalize() if self.context else None
+        obsolete = self.obsolete
+        super()._add_message()
+        if not previous:
+            return
+        key = self.catalog._key_for(msgid, context)  # noqa: SLF001
+        message = (
+            self.catalog.obsolete.get(key) if obsolete else self.catalog._messages.get(key)  # noqa: SLF001
+        )
+        if message is not None:
+            message.previous_id = previous
+
+
+def read_catalogue(path: Path, locale: str | None = None) -> Catalog:
+    """A .po or .pot file as a Babel catalogue, previous sources included."""
+    catalog = Catalog(locale=locale)
+    parser = _PreviousAwareParser(catalog)
+    with path.open("rb") as handle:
+        parser.parse(handle)
+    return catalog
+
 
 TEMPLATE_NAME = "messages.pot"
 DOMAIN_FILE = "messages.po"
@@ -51,9 +105,7 @@ def _read_cached(path: Path) -> Catalog | None:
         cached = _cache.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-    with path.open("rb") as handle:
-        # The project's own files: a broken one should fail loudly, not serve half a catalogue.
-        catalogue = read_po(handle, abort_invalid=True)
+    catalogue = read_catalogue(path)
     with _cache_lock:
         _cache[path] = (stamp, catalogue)
     return catalogue

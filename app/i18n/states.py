@@ -117,6 +117,10 @@ def previous_source_of(message: Message) -> str | None:
     Babel's reader keeps ``#|`` lines as user comments starting with "|", one per line, in the
     layout GNU gettext and Poedit write (a keyword line, then continuation strings).
     """
+    # Read through app.i18n.po_files, the previous source is already parsed.
+    if message.previous_id:
+        previous = message.previous_id
+        return str(previous[0] if isinstance(previous, list | tuple) else previous)
     parts: dict[str, list[str]] = {}
     keyword: str | None = None
     for comment in message.user_comments:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from .errors import (
+    N_,
     InvalidAnswer,
     InvalidMonthYear,
     MultipleNotAllowed,
@@ -119,7 +120,9 @@ def _parse_number(item: Item, typed: str) -> int | float:
     value: int | float
     if item.integer:
         if number != number.to_integral_value():
-            raise NotANumber(item.id, "Enter a whole number, like 3, or leave this question blank.")
+            raise NotANumber(
+                item.id, N_("Enter a whole number, like 3, or leave this question blank.")
+            )
         value = int(number)
     else:
         value = float(number)
@@ -153,22 +156,36 @@ def _parse_month_year(item: Item, typed: str) -> str:
     high = item.maximum if isinstance(item.maximum, str) else None
     # Zero-padded YYYY-MM text sorts in date order, so plain comparison is enough.
     if (low is not None and value < low) or (high is not None and value > high):
-        raise InvalidMonthYear(item.id, _month_range_message(low, high))
+        raise _month_out_of_range(item.id, low, high)
     return value
 
 
-def _month_range_message(low: str | None, high: str | None) -> str:
+def _month_out_of_range(item_id: str, low: str | None, high: str | None) -> InvalidMonthYear:
     def shown(month: str) -> str:
         year, number = month.split("-")
         return f"{number}/{year}"
 
     if low is not None and high is not None:
-        wanted = f"between {shown(low)} and {shown(high)}"
-    elif low is not None:
-        wanted = f"of {shown(low)} or later"
-    else:
-        wanted = f"of {shown(high)} or earlier" if high is not None else ""
-    return f"Enter a month and year {wanted}, or leave this question blank."
+        return InvalidMonthYear(
+            item_id,
+            N_(
+                "Enter a month and year between %(earliest)s and %(latest)s, "
+                "or leave this question blank."
+            ),
+            earliest=shown(low),
+            latest=shown(high),
+        )
+    if low is not None:
+        return InvalidMonthYear(
+            item_id,
+            N_("Enter a month and year of %(earliest)s or later, or leave this question blank."),
+            earliest=shown(low),
+        )
+    return InvalidMonthYear(
+        item_id,
+        N_("Enter a month and year of %(latest)s or earlier, or leave this question blank."),
+        latest=shown(high) if high is not None else "",
+    )
 
 
 def parse_answer(

@@ -64,27 +64,49 @@ class UnknownIndicator(QuestionnaireError, LookupError):
         super().__init__(f"no indicator {indicator_id!r}")
 
 
+def N_(text: str) -> str:
+    """Mark a carer-facing text for the translation catalogue; it is translated where shown."""
+    return text
+
+
+AnswerParam = str | int | float
+
+
 class InvalidAnswer(QuestionnaireError, ValueError):
-    """An answer cannot be accepted; ``message`` is written to be shown to the carer."""
+    """An answer cannot be accepted; ``message`` is written to be shown to the carer.
 
-    default_message = "We could not read this answer. Please try again, or leave it blank."
+    The engine knows no languages: ``template`` (English, with %(name)s placeholders) and
+    ``params`` let the channel show the message in the carer's language; ``message`` is English.
+    """
 
-    def __init__(self, item_id: str, message: str | None = None) -> None:
+    default_message = N_("We could not read this answer. Please try again, or leave it blank.")
+
+    def __init__(self, item_id: str, message: str | None = None, **params: AnswerParam) -> None:
         self.item_id = item_id
-        self.message = message or self.default_message
+        self.template = message or self.default_message
+        self.params: dict[str, AnswerParam] = params
+        self.message = (
+            self.template
+            % {
+                name: _plain(value) if isinstance(value, int | float) else value
+                for name, value in params.items()
+            }
+            if params
+            else self.template
+        )
         super().__init__(self.message)
 
 
 class UnknownOptionCode(InvalidAnswer):
     """The answer is not one of the item's options."""
 
-    default_message = "Choose one of the options, or leave this question blank."
+    default_message = N_("Choose one of the options, or leave this question blank.")
 
 
 class MultipleNotAllowed(InvalidAnswer):
     """More than one answer was given to a question that takes one."""
 
-    default_message = "Choose only one answer, or leave this question blank."
+    default_message = N_("Choose only one answer, or leave this question blank.")
 
 
 class TextTooLong(InvalidAnswer):
@@ -95,15 +117,19 @@ class TextTooLong(InvalidAnswer):
         self.max_length = max_length
         super().__init__(
             item_id,
-            f"Your answer is {length} characters long. "
-            f"Please shorten it to {max_length} characters or fewer.",
+            N_(
+                "Your answer is %(length)s characters long. "
+                "Please shorten it to %(max_length)s characters or fewer."
+            ),
+            length=length,
+            max_length=max_length,
         )
 
 
 class NotANumber(InvalidAnswer):
     """A number question was answered with something that is not a number."""
 
-    default_message = "Enter a number, like 3, or leave this question blank."
+    default_message = N_("Enter a number, like 3, or leave this question blank.")
 
 
 class NumberOutOfRange(InvalidAnswer):
@@ -113,12 +139,24 @@ class NumberOutOfRange(InvalidAnswer):
         self.minimum = minimum
         self.maximum = maximum
         if minimum is not None and maximum is not None:
-            wanted = f"a number from {_plain(minimum)} to {_plain(maximum)}"
+            super().__init__(
+                item_id,
+                N_("Enter a number from %(minimum)s to %(maximum)s, or leave this question blank."),
+                minimum=minimum,
+                maximum=maximum,
+            )
         elif minimum is not None:
-            wanted = f"a number of {_plain(minimum)} or more"
+            super().__init__(
+                item_id,
+                N_("Enter a number of %(minimum)s or more, or leave this question blank."),
+                minimum=minimum,
+            )
         else:
-            wanted = f"a number of {_plain(maximum)} or less"
-        super().__init__(item_id, f"Enter {wanted}, or leave this question blank.")
+            super().__init__(
+                item_id,
+                N_("Enter a number of %(maximum)s or less, or leave this question blank."),
+                maximum=maximum if maximum is not None else "",
+            )
 
 
 def _plain(number: float | None) -> str:
@@ -133,10 +171,10 @@ def _plain(number: float | None) -> str:
 class InvalidMonthYear(InvalidAnswer):
     """A month-and-year answer cannot be read or is outside the allowed months."""
 
-    default_message = "Enter a month and year, like 03/2024, or leave this question blank."
+    default_message = N_("Enter a month and year, like 03/2024, or leave this question blank.")
 
 
 class NotAnswerable(InvalidAnswer):
     """Information text was given an answer; it never takes one."""
 
-    default_message = "This is information only and does not need an answer."
+    default_message = N_("This is information only and does not need an answer.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -69,7 +70,7 @@ def invite_staff(
     begin_write(session)
     if session.scalar(select(User.id).where(User.email == address)) is not None:
         session.rollback()
-        raise AccountExists("An account with that email address already exists")
+        raise AccountExists(gettext("An account with that email address already exists"))
     session.add(
         StaffInvitation(
             token_hash=hash_link_token(token),
@@ -133,7 +134,7 @@ def accept_invitation(
         secret = cipher.decrypt(invitation.totp_secret_encrypted)
         step = totp.matching_step(secret, totp_code, moment)
         if step is None:
-            raise WrongSetupCode("The code from your authenticator app did not match")
+            raise WrongSetupCode(gettext("The code from your authenticator app did not match"))
     grant = RoleGrant(
         Role(invitation.role),
         area_id=invitation.area_id,

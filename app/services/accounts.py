@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.access.permissions import ROLE_LABELS, ROLE_SCOPE, TOTP_REQUIRED_ROLES, Role, ScopeKind
+from app.i18n.languages import PSEUDO_LANGUAGE, language_codes, normalise_code
+from app.i18n.languages import language as language_named
+from app.i18n.marking import N_
 from app.models import Area, CommunityGroup, RoleAssignment, StaffSession, User
 from app.models.clock import utc_now
 from app.services import passwords, totp
@@ -18,10 +22,10 @@ from app.services.errors import ServiceError
 from app.services.transactions import begin_write
 
 EMAIL_MAX = 254
-_SCOPE_WORDS = {
-    ScopeKind.AREA: "an area",
-    ScopeKind.GROUP: "a community group",
-    ScopeKind.LANGUAGE: "a language",
+_SCOPE_NEEDED = {
+    ScopeKind.AREA: N_("The %(role)s role needs an area"),
+    ScopeKind.GROUP: N_("The %(role)s role needs a community group"),
+    ScopeKind.LANGUAGE: N_("The %(role)s role needs a language"),
 }
 
 
@@ -71,7 +75,12 @@ def normalise_email(raw: str) -> str:
     email = raw.strip().lower()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > EMAIL_MAX or any(c.isspace() for c in email):
-        raise InvalidEmail("Enter an email address in the correct format, like name@example.nhs.uk")
+        raise InvalidEmail(
+            gettext(
+                "Enter an email address in the correct format, like %(example)s",
+                example="name@example.nhs.uk",
+            )
+        )
     return email
 
 
@@ -87,7 +96,13 @@ def resolve_grant(
     try:
         chosen = Role(role)
     except ValueError as problem:
-        raise InvalidRole(f"Unknown role {role!r}; choose one of {', '.join(Role)}") from problem
+        raise InvalidRole(
+            gettext(
+                "Unknown role %(role)s; choose one of %(roles)s",
+                role=repr(role),
+                roles=", ".join(Role),
+            )
+        ) from problem
     kind = ROLE_SCOPE[chosen]
     given = {
         ScopeKind.AREA: area_slug,
@@ -96,24 +111,44 @@ def resolve_grant(
     }
     extra = [k.value for k, v in given.items() if v and k is not kind]
     if extra:
-        raise InvalidRole(f"The {chosen.value} role is not limited by {', '.join(extra)}")
+        raise InvalidRole(
+            gettext(
+                "The %(role)s role is not limited by %(scopes)s",
+                role=str(gettext(ROLE_LABELS[chosen])).lower(),
+                scopes=", ".join(extra),
+            )
+        )
     if kind is ScopeKind.PLATFORM:
         return RoleGrant(chosen)
     if not given[kind]:
-        raise InvalidRole(f"The {chosen.value} role needs {_SCOPE_WORDS[kind]}")
+        raise InvalidRole(
+            gettext(_SCOPE_NEEDED[kind], role=str(gettext(ROLE_LABELS[chosen])).lower())
+        )
     if kind is ScopeKind.AREA:
         area_id = session.scalar(select(Area.id).where(Area.slug == area_slug))
         if area_id is None:
-            raise InvalidRole(f"No area has the slug {area_slug!r}")
+            raise InvalidRole(gettext("No area has the slug %(slug)s", slug=repr(area_slug)))
         return RoleGrant(chosen, area_id=area_id)
     if kind is ScopeKind.GROUP:
         group_id = session.scalar(
             select(CommunityGroup.id).where(CommunityGroup.slug == group_slug)
         )
         if group_id is None:
-            raise InvalidRole(f"No community group has the slug {group_slug!r}")
+            raise InvalidRole(
+                gettext("No community group has the slug %(slug)s", slug=repr(group_slug))
+            )
         return RoleGrant(chosen, community_group_id=group_id)
-    return RoleGrant(chosen, language=str(language).strip().lower())
+    # Translators work on one catalogue: store the registry's code ("zh_Hans", "pa").
+    code = normalise_code(str(language))
+    if code is None or code == PSEUDO_LANGUAGE:
+        raise InvalidRole(
+            gettext(
+                "%(language)s is not one of the survey's languages (%(codes)s)",
+                language=repr(str(language).strip()),
+                codes=", ".join(language_codes()),
+            )
+        )
+    return RoleGrant(chosen, language=code)
 
 
 def create_user(
@@ -134,7 +169,7 @@ def create_user(
     begin_write(session)
     if session.scalar(select(User.id).where(User.email == address)) is not None:
         session.rollback()
-        raise AccountExists("An account with that email address already exists")
+        raise AccountExists(gettext("An account with that email address already exists"))
     user = User(
         email=address,
         password_hash=passwords.hash_password(password),
@@ -241,11 +276,12 @@ def all_users(session: Session) -> list[User]:
 
 def describe_grant(assignment: RoleAssignment) -> str:
     """How a role reads on staff pages and in the CLI, e.g. "Commissioner: North Riverside"."""
-    label = ROLE_LABELS[Role(assignment.role)]
+    label = str(gettext(ROLE_LABELS[Role(assignment.role)]))
     if assignment.area is not None:
         return f"{label}: {assignment.area.name}"
     if assignment.community_group is not None:
         return f"{label}: {assignment.community_group.name}"
     if assignment.language:
-        return f"{label}: {assignment.language}"
+        # The language by its own name ("Cymraeg"), as the switcher shows it.
+        return f"{label}: {language_named(assignment.language).native_name}"
     return label

@@ -14,6 +14,7 @@ from typing import Protocol, cast
 from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.i18n.answer_messages import problem_message
 from app.models import Answer, Response, ResponsePerson
 from app.models.clock import utc_now
 from app.models.response import ResponseStatus
@@ -128,7 +129,7 @@ def parse_page(
         try:
             parsed[item.id] = parse_answer(item, form.get(item.id))
         except InvalidAnswer as problem:
-            errors[item.id] = problem.message
+            errors[item.id] = problem_message(problem)
     if errors:
         raise PageAnswersInvalid(errors)
     return parsed

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n.languages import normalise_code
 from app.models import Area, CommunityGroup, Contact, Invitation
 from app.services.contacts import InvalidPhoneNumber, is_opted_out, new_contact, normalise_phone
 from app.services.encryption import ContactCipher
@@ -200,7 +201,8 @@ class _RowChecker:
                 raise ValueError(
                     f"there is no community group {record['community_group'][:64]!r} in this area"
                 )
-        language = record["language"] or "en"
+        # Lists say "zh", "zh-CN" or "pa-Guru"; the registry's code ("zh_Hans", "pa") is stored.
+        language = normalise_code(record["language"] or "en") or record["language"]
         if language not in self.languages:
             raise ValueError(f"language {language[:16]!r} is not supported")
         name = " ".join((record.get("name_of_person") or "").split()) or None

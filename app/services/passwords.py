@@ -8,6 +8,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import gettext
 
 from app.services.errors import ServiceError
 
@@ -45,21 +46,27 @@ def common_passwords() -> frozenset[str]:
 def check_password(password: str, *, email: str = "") -> None:
     """Raise WeakPassword unless ``password`` meets every rule."""
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"Your password must be at least {MIN_LENGTH} characters long")
+        raise WeakPassword(
+            gettext("Your password must be at least %(count)s characters long", count=MIN_LENGTH)
+        )
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"Your password must be {MAX_LENGTH} characters or fewer")
+        raise WeakPassword(
+            gettext("Your password must be %(count)s characters or fewer", count=MAX_LENGTH)
+        )
     lowered = password.lower()
     if lowered.isdigit():
-        raise WeakPassword("Your password must not be only numbers")
+        raise WeakPassword(gettext("Your password must not be only numbers"))
     if _common_with_a_little_added(lowered):
-        raise WeakPassword("Your password is too common. Choose one that is harder to guess")
+        raise WeakPassword(
+            gettext("Your password is too common. Choose one that is harder to guess")
+        )
     if len(set(lowered)) < MIN_DISTINCT_CHARACTERS:
         raise WeakPassword(
-            "Your password repeats too few characters. Choose a less predictable one"
+            gettext("Your password repeats too few characters. Choose a less predictable one")
         )
     local_part = email.split("@", 1)[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
-        raise WeakPassword("Your password must not contain your email address")
+        raise WeakPassword(gettext("Your password must not contain your email address"))
 
 
 def _common_with_a_little_added(lowered: str) -> bool:

@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.i18n.answer_messages import local_number
 from app.models import Area, CommunityGroup, Invitation, Response, ResponsePerson
 from app.models.clock import utc_now
 from app.models.response import ResponseStatus
@@ -109,6 +111,19 @@ def open_response(session: Session, response_id: str | None) -> Response:
     return response
 
 
+def set_language(session: Session, response_id: str, language: str) -> Response:
+    """Show the rest of the survey in another language; answers are option codes, so all stay."""
+    response = open_response(session, response_id)
+    if response.language == language:
+        return response
+    begin_write(session)
+    locked = _lock_open_response(session, response)
+    locked.language = language
+    locked.updated_at = utc_now()
+    session.commit()
+    return locked
+
+
 def person_name(session: Session, response: Response) -> str | None:
     person = session.get(ResponsePerson, response.id)
     return person.person_name if person else None
@@ -129,9 +144,11 @@ def set_person_name(session: Session, response: Response, name: str | None) -> N
     if len(cleaned) > PERSON_NAME_MAX:
         raise PageAnswersInvalid(
             {
-                "person_name": (
-                    f"The name is {len(cleaned)} characters long. Please use "
-                    f"{PERSON_NAME_MAX} characters or fewer, or leave it blank."
+                "person_name": gettext(
+                    "The name is %(length)s characters long. Please use %(limit)s characters "
+                    "or fewer, or leave it blank.",
+                    length=local_number(len(cleaned)),
+                    limit=local_number(PERSON_NAME_MAX),
                 )
             }
         )

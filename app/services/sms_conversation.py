@@ -299,7 +299,7 @@ class ConversationTurn:
             self.touch()
             return Reply([self.prompt(previous)], "back")
         try:
-            wording = sms_wording(item, self.conversation.language)
+            wording = sms_wording(item, self.conversation.language, self.questionnaire)
             value = parse_answer(item, raw_answer(item, text, wording), allow_option_numbers=True)
             if value is None:
                 raise InvalidAnswer(item.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.extensions import db
@@ -55,7 +56,9 @@ def play() -> WerkzeugResponse:
             questionnaire_id=str(current_app.config["DEFAULT_QUESTIONNAIRE"]),
         )
         if not started:
-            session["dev_sms_error"] = "Add an area first: flask --app wsgi demo seed"
+            session["dev_sms_error"] = gettext(
+                "Add an area first: %(command)s", command="flask --app wsgi demo seed"
+            )
         return redirect(url_for("dev_sms.playground"))
     text = request.form.get("message", "")[:1600]
     sid = "SM" + uuid.uuid4().hex

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from app.i18n.catalogues import translations_for
+from app.i18n.questionnaires import localised
+from app.i18n.sms_extractor import normalise_sms_text, sms_context
 from app.questionnaire import (
     Answers,
     Item,
@@ -49,7 +52,7 @@ class SenderDetails:
 def catalogue() -> Mapping[str, Mapping[str, str]]:
     data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
     return {
-        str(language): {str(key): " ".join(str(text).split()) for key, text in texts.items()}
+        str(language): {str(key): normalise_sms_text(str(text)) for key, text in texts.items()}
         for language, texts in data.items()
     }
 
@@ -69,14 +72,20 @@ def budget_for(text: str, budget: tuple[int, int]) -> int:
 
 
 def sms_text(name: str, language: str, **fields: object) -> str:
-    """The named text in the carer's language (English until a translation exists)."""
-    texts = catalogue()
-    template = texts.get(language, {}).get(name) or texts[FALLBACK_LANGUAGE][name]
-    return fit_for_sms(template.format(**fields))
+    """The named text in the carer's language, from the catalogues (English until translated)."""
+    english = catalogue()[FALLBACK_LANGUAGE][name]
+    translated = str(translations_for(language).upgettext(sms_context(name), english))
+    try:
+        return fit_for_sms(translated % fields)
+    except (KeyError, ValueError, TypeError):
+        # A translation with a broken placeholder must never stop a message: send English.
+        return fit_for_sms(english % fields)
 
 
-def sms_wording(item: Item, language: str) -> str:
-    """An item's SMS wording in the language; translations will plug in here (English now)."""
+def sms_wording(item: Item, language: str, questionnaire: Questionnaire | None = None) -> str:
+    """An item's SMS wording (else its question text) in the carer's language."""
+    if questionnaire is not None:
+        item = localised(questionnaire, language).questionnaire.item(item.id)
     return item.sms_text or item.text
 
 
@@ -92,7 +101,8 @@ def question_prompt(
     The name given on the invitation list comes first; when it makes the prompt too long the
     relationship phrase ("your partner") or "the person who died" is used instead.
     """
-    wording = sms_wording(item, language)
+    questionnaire = localised(questionnaire, language).questionnaire
+    wording = sms_wording(questionnaire.item(item.id), language)
     phrases = [person_phrase(questionnaire, answers, person_name)]
     phrases.append(person_phrase(questionnaire, answers, None))
     if questionnaire.piping is not None:

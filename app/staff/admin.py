@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import format_datetime, gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.access.permissions import ROLE_LABELS, Permission, Role, Scope
@@ -17,6 +18,11 @@ from app.services.audit import AuditAction, event_detail, recent_events, record_
 from app.services.encryption import contact_cipher
 from app.staff import bp
 from app.staff.views import actor
+
+
+def role_label(role: Role) -> str:
+    return str(gettext(ROLE_LABELS[role]))
+
 
 PageResult = str | WerkzeugResponse | tuple[str, int]
 
@@ -53,7 +59,9 @@ def users() -> str:
             "email": user.email,
             "roles": [accounts.describe_grant(grant) for grant in user.assignments],
             "active": user.is_active,
-            "last_login": f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "Never",
+            "last_login": format_datetime(user.last_login_at, "short")
+            if user.last_login_at
+            else gettext("Never"),
         }
         for user in accounts.all_users(db.session())
     ]
@@ -100,8 +108,10 @@ def invite() -> PageResult:
             )
             return render_template(
                 "staff/link_issued.html",
-                heading="Invitation link created",
-                purpose=f"set up an account as {ROLE_LABELS[grant.role].lower()}",
+                heading=gettext("Invitation link created"),
+                purpose=gettext(
+                    "set up an account as %(role)s", role=role_label(grant.role).lower()
+                ),
                 url=_public_url("auth.join_link", link.token),
                 expires_at=link.expires_at,
             )
@@ -110,7 +120,7 @@ def invite() -> PageResult:
             "staff/invite.html",
             values=values,
             errors=errors,
-            roles=[(role.value, ROLE_LABELS[role]) for role in Role],
+            roles=[(role.value, role_label(role)) for role in Role],
             areas=db.session.scalars(db.select(Area).order_by(Area.name)).all(),
             groups=db.session.scalars(
                 db.select(CommunityGroup).order_by(CommunityGroup.name)
@@ -137,8 +147,8 @@ def reset_link(user_id: int) -> str:
     )
     return render_template(
         "staff/link_issued.html",
-        heading="Password reset link created",
-        purpose=f"choose a new password for {email}",
+        heading=gettext("Password reset link created"),
+        purpose=gettext("choose a new password for %(email)s", email=email),
         url=_public_url("auth.reset_link", link.token),
         expires_at=link.expires_at,
     )

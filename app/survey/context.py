@@ -9,6 +9,7 @@ from typing import Protocol
 from flask import current_app, g, session
 
 from app.extensions import db
+from app.i18n.web import clear_session_keeping_language
 from app.models import Response
 from app.questionnaire import Questionnaire, QuestionnaireLibrary
 from app.services import responses as response_service
@@ -55,7 +56,9 @@ def questionnaire_for_area(area_id: int) -> Questionnaire:
 
 def bind_response(response: Response) -> None:
     """Remember the response in the signed session cookie; nothing else about the carer."""
-    session.clear()
+    # The response's language (the invitation's, or the one chosen) follows the carer to
+    # pages that do not load the response, such as the resume and withdrawal pages.
+    clear_session_keeping_language(response.language)
     session[SESSION_KEY] = response.response_id
     session.permanent = True
     g.survey_language = response.language

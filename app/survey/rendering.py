@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from app.questionnaire import (
@@ -18,7 +19,10 @@ from app.questionnaire import (
     visible_items,
 )
 
-NOT_ANSWERED = "Not answered"
+
+def not_answered() -> str:
+    # Also quoted on the check page ("Questions you left blank say ..."): the same msgid.
+    return str(gettext("Not answered"))
 
 
 @dataclass(frozen=True)
@@ -42,13 +46,13 @@ class QuestionView:
     error: str | None = None
     max_length: int | None = None
 
-    def choice_items(self) -> list[dict[str, object]]:
+    def choice_items(self, divider: str = "or") -> list[dict[str, object]]:
         """Radio or checkbox items, best first, with "Don't know"-style options after an "or"."""
         items: list[dict[str, object]] = []
         divided = False
         for index, option in enumerate(self.options):
             if not option.substantive and not divided and index > 0:
-                items.append({"divider": "or"})
+                items.append({"divider": divider})
                 divided = True
             items.append({"value": option.code, "text": option.label, "checked": option.checked})
         return items
@@ -193,7 +197,7 @@ def build_check_rows(
 
 def display_answer(item: Item, value: AnswerValue | None) -> str:
     if value is None or value == "" or value == ():
-        return NOT_ANSWERED
+        return not_answered()
     if item.type in ("single", "multiple"):
         codes = value if isinstance(value, tuple) else (str(value),)
         labels = {o.code: o.label for o in item.options}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.extensions import db, limiter
+from app.i18n.questionnaires import localised, note_english_on_pages
 from app.models import Response
 from app.models.clock import utc_now
 from app.questionnaire import path
@@ -31,6 +33,7 @@ from app.survey.context import (
     questionnaire_for,
     questionnaire_for_area,
 )
+from app.survey.locale import current_language
 from app.survey.rendering import build_check_rows, build_page_view, raw_form_for_page
 
 PageResult = str | WerkzeugResponse | tuple[str, int]
@@ -88,6 +91,8 @@ def start_open_link(slug: str) -> PageResult:
         area=area,
         channel="web",
         community_group=group,
+        # A language chosen on the welcome page (?lang= or the switcher) carries into the survey.
+        language=current_language(),
     )
     bind_response(response)
     return redirect(url_for("survey.consent"))
@@ -116,7 +121,7 @@ def consent() -> PageResult:
             return redirect(url_for("survey.person"))
         if choice == "no":
             return render_template("survey/not_now.html")
-        error = "Choose yes if you would like to answer the questions, or no if not"
+        error = gettext("Choose yes if you would like to answer the questions, or no if not")
     status = 400 if error else 200
     return render_template("survey/consent.html", error=error), status
 
@@ -163,7 +168,9 @@ def question_page(page_id: str) -> PageResult:
     form = raw_form_for_page(questionnaire.page(page_id), request.form)
     if request.form.get("page_id") != page_id:
         # A stale tab or an edited form: show the page as it is now, keep what was stored.
-        message = "This page changed since you opened it. Please check your answers and try again."
+        message = gettext(
+            "This page changed since you opened it. Please check your answers and try again."
+        )
         page = _render_question_page(response, page_id, None, {}, message, return_to_check)
         return (page, 400) if page is not None else _redirect_to_resume_point(response)
     try:
@@ -194,7 +201,9 @@ def check_answers() -> PageResult:
     questionnaire = questionnaire_for(response)
     answers = answer_pages.load_answers(db.session(), response, questionnaire)
     name = response_service.person_name(db.session(), response)
-    sections = build_check_rows(questionnaire, answers, name)
+    shown = localised(questionnaire, current_language())
+    note_english_on_pages(shown, path(shown.questionnaire, answers))
+    sections = build_check_rows(shown.questionnaire, answers, name)
     return render_template("survey/check.html", sections=sections, person_name=name)
 
 
@@ -251,7 +260,7 @@ def resume() -> PageResult:
                 db.session(), code, str(current_app.config["SECRET_KEY"])
             )
         except ResponseNotFound:
-            error = (
+            error = gettext(
                 "We could not find answers for that code. Check the code and try again. "
                 "If you used a link from a letter or text message, you can open that link again."
             )
@@ -302,8 +311,11 @@ def _render_question_page(
     return_to_check: bool,
 ) -> str | None:
     """The question page, or None when the page is not on this carer's route."""
-    questionnaire = questionnaire_for(response)
-    stored = answer_pages.load_answers(db.session(), response, questionnaire)
+    structure = questionnaire_for(response)
+    stored = answer_pages.load_answers(db.session(), response, structure)
+    # Same ids, codes and rules as `structure`, with every text in the page's language.
+    shown = localised(structure, current_language())
+    questionnaire = shown.questionnaire
     route = path(questionnaire, stored)
     position = next((i for i, page in enumerate(route) if page.id == page_id), None)
     if position is None:
@@ -311,6 +323,7 @@ def _render_question_page(
     name = response.person_name
     shown_values: Mapping[str, object] = posted if posted is not None and errors else stored
     view = build_page_view(questionnaire, route, position, stored, shown_values, errors, name)
+    note_english_on_pages(shown, [route[position]])
     if return_to_check:
         back_url = url_for("survey.check_answers")
     elif position > 0:

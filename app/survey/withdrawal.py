@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.extensions import db, limiter
+from app.i18n.web import clear_session_keeping_language
 from app.services import withdrawal as withdrawal_service
 from app.services.errors import ResponseNotFound
 from app.survey import bp
@@ -31,9 +33,10 @@ def withdraw() -> PageResult:
                 db.session(), code, str(current_app.config["SECRET_KEY"])
             )
         except ResponseNotFound:
-            error = (
+            error = gettext(
                 "We could not find answers for that code. Check the code and try again, or "
-                f"contact {current_app.config['SURVEY_CONTACT_EMAIL']} and we will help."
+                "contact %(email)s and we will help.",
+                email=current_app.config["SURVEY_CONTACT_EMAIL"],
             )
         else:
             session[CANDIDATE_KEY] = response.response_id
@@ -51,10 +54,10 @@ def withdraw_confirm() -> PageResult:
         try:
             receipt = withdrawal_service.withdraw(db.session(), candidate, via="web")
         except ResponseNotFound:
-            session.clear()
+            clear_session_keeping_language()
             return redirect(url_for("survey.withdraw"))
-        # Nothing of the carer stays in the browser either.
-        session.clear()
+        # Nothing of the carer stays in the browser either (only the language they read).
+        clear_session_keeping_language()
         log.info("response withdrawn on the web: %s answers deleted", receipt.answers_deleted)
         return redirect(url_for("survey.withdrawn"))
     return render_template("survey/withdraw_confirm.html")

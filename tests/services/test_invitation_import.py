@@ -214,3 +214,18 @@ def test_the_import_command_prints_a_line_numbered_report(
     assert done.exit_code == 0, done.output
     assert "line 3: same contact as line 2; merged" in done.output
     assert count(app, Invitation) == 1
+
+
+def test_languages_written_as_people_write_them_are_stored_as_registry_codes(
+    app: Flask, places: None, tmp_path: Path
+) -> None:
+    source = write_csv(
+        tmp_path / "list.csv",
+        [row("07911 123456", language="zh-CN"), row("07911 123457", language="PA"),
+         row("07911 123458", language="klingon")],
+    )  # fmt: skip
+    report = run_import(app, source, skip_invalid=True)
+    assert report.invited == 2 and [note.line for note in report.rejected] == [4]
+    with app.app_context():
+        languages = db.session.scalars(select(Invitation.language).order_by(Invitation.id)).all()
+        assert languages == ["zh_Hans", "pa"]

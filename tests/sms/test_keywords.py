@@ -17,7 +17,7 @@ from app.sms.keywords import (
 )
 
 REQUIRED_LANGUAGES = {
-    "en", "cy", "pl", "ur", "pa", "bn", "ar", "so", "ro", "pt", "es", "it", "gu", "zh",
+    "en", "cy", "pl", "ur", "pa", "bn", "ar", "so", "ro", "pt", "es", "it", "gu", "zh_Hans",
 }  # fmt: skip
 
 

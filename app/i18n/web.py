@@ -1,0 +1,243 @@
+"""Flask glue for languages: the catalogue domain, ?lang= switching, page language and the note."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, gettext
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.i18n.catalogues import english_fallback_noted, translations_for
+from app.i18n.languages import (
+    LANGUAGES,
+    PSEUDO_LANGUAGE,
+    SOURCE_LANGUAGE,
+    Language,
+    language,
+    normalise_code,
+)
+from app.i18n.selection import choose_language
+
+SESSION_LANGUAGE_KEY = "language"
+TEMPLATE_TRANSLATIONS_KEY = "_cv_translations"
+FALLBACK_MARKER = b"<!--cv-english-fallback-note-->"
+
+
+def current_language() -> str:
+    """The language of this request's page (see choose_language for the order)."""
+    in_request = has_request_context()
+    remembered = session.get(SESSION_LANGUAGE_KEY) if in_request else None
+    accepted = [value for value, _quality in request.accept_languages] if in_request else []
+    return choose_language(
+        explicit=getattr(g, "explicit_language", None),
+        response_language=getattr(g, "survey_language", None),
+        remembered=remembered if isinstance(remembered, str) else None,
+        accepted=accepted,
+    )
+
+
+def page_translations() -> NullTranslations:
+    """The translations for this request's page (English outside a request)."""
+    if not has_request_context():
+        return translations_for(SOURCE_LANGUAGE) if has_app_context() else NullTranslations()
+    # A page asks for translations dozens of times: choose once per request, again only
+    # if a view has since learnt the response's language.
+    key = (getattr(g, "explicit_language", None), getattr(g, "survey_language", None))
+    cached = getattr(g, "_cv_translations", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    translations = translations_for(current_language())
+    g._cv_translations = (key, translations)
+    return translations
+
+
+class CatalogueDomain(Domain):  # type: ignore[misc]
+    """Flask-Babel's domain, reading our catalogues (states, fallback) instead of .mo files."""
+
+    def get_translations(self) -> NullTranslations:
+        return page_translations()
+
+
+def _template_translations(context: Any) -> NullTranslations:
+    found = context.get(TEMPLATE_TRANSLATIONS_KEY)
+    return found if found is not None else page_translations()
+
+
+def _install_template_gettext(app: Flask) -> None:
+    # Templates call these a few dozen times a page. Flask-Babel's versions look the domain
+    # and language up on every call; these take the page's translations from the template
+    # context (set once per render by language_context), falling back for imported macros.
+    @pass_context
+    def gettext_(context: Any, message: str) -> str:
+        return str(_template_translations(context).ugettext(message))
+
+    @pass_context
+    def ngettext_(context: Any, singular: str, plural: str, n: int) -> str:
+        return str(_template_translations(context).ungettext(singular, plural, n))
+
+    @pass_context
+    def pgettext_(context: Any, message_context: str, message: str) -> str:
+        return str(_template_translations(context).upgettext(message_context, message))
+
+    @pass_context
+    def npgettext_(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
+        translations = _template_translations(context)
+        return str(translations.unpgettext(message_context, singular, plural, n))
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=gettext_,
+        ngettext=ngettext_,
+        pgettext=pgettext_,
+        npgettext=npgettext_,
+        newstyle=True,
+    )
+
+
+def babel_locale() -> str:
+    """The Babel locale for numbers, dates and plurals on this page."""
+    return language(current_language()).locale
+
+
+def _pseudo_allowed() -> bool:
+    return bool(current_app.config.get("PSEUDO_LOCALE_ENABLED", False))
+
+
+def apply_language_choice() -> None:
+    """Honour ?lang=<code>: for this page, for this browser, and for the carer's response."""
+    raw = request.args.get("lang")
+    if raw is None:
+        return
+    code = normalise_code(raw)
+    if code is None or (code == PSEUDO_LANGUAGE and not _pseudo_allowed()):
+        return
+    g.explicit_language = code
+    session[SESSION_LANGUAGE_KEY] = code
+    _save_on_response(code)
+
+
+def _save_on_response(code: str) -> None:
+    from app.extensions import db
+    from app.services import responses as response_service
+    from app.services.errors import ResponseAlreadySubmitted, ResponseNotFound
+    from app.survey.context import bound_response_id
+
+    response_id = bound_response_id()
+    if response_id is None:
+        return
+    try:
+        response_service.set_language(db.session(), response_id, code)
+    except (ResponseNotFound, ResponseAlreadySubmitted):
+        return
+
+
+def clear_session_keeping_language(language_code: str | None = None) -> None:
+    """Forget everything in the browser's session except the language the carer reads."""
+    kept = language_code or session.get(SESSION_LANGUAGE_KEY)
+    session.clear()
+    if isinstance(kept, str) and normalise_code(kept) is not None:
+        session[SESSION_LANGUAGE_KEY] = kept
+
+
+def language_switch_url(code: str) -> str:
+    """This page's address in another language (other query parameters kept)."""
+    return f"{request.path}?{_query_with_language(code, _other_arguments())}"
+
+
+def _other_arguments() -> str:
+    return urlencode(
+        [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    )
+
+
+def _query_with_language(code: str, others: str) -> str:
+    return f"lang={code}&{others}" if others else f"lang={code}"
+
+
+@lru_cache(maxsize=512)
+def _switcher_html(current: str, others: str) -> Markup:
+    """The switcher's list, the same on every page in a language (links are query-only)."""
+    offered: tuple[Language, ...] = LANGUAGES
+    if current == PSEUDO_LANGUAGE:
+        offered = (*LANGUAGES, language(current))
+    items = []
+    for entry in offered:
+        if entry.code == current:
+            item = Markup(
+                '<span lang="{}" dir="{}" aria-current="true" '
+                'class="cv-language-switcher__current">{}</span>'
+            ).format(entry.html_lang, entry.direction, entry.native_name)
+        else:
+            # "?lang=pl" resolves against the page's own path, so one list serves every page.
+            item = Markup('<a href="?{}" lang="{}" hreflang="{}" dir="{}">{}</a>').format(
+                _query_with_language(entry.code, others),
+                entry.html_lang,
+                entry.html_lang,
+                entry.direction,
+                entry.native_name,
+            )
+        items.append(Markup('<li class="cv-language-switcher__item">{}</li>').format(item))
+    return Markup("").join(items)
+
+
+def language_switcher_items() -> Markup:
+    return _switcher_html(language(current_language()).code, _other_arguments())
+
+
+def language_context() -> dict[str, Any]:
+    return {
+        TEMPLATE_TRANSLATIONS_KEY: page_translations(),
+        "page_language": language(current_language()),
+        "language_switcher_items": language_switcher_items,
+        "language_switch_url": language_switch_url,
+    }
+
+
+def fallback_note_html() -> Markup:
+    """The note that some of the page is in English, in the page's language when translated."""
+    note = gettext("Some of this page is shown in English. We are still translating it.")
+    page = language(current_language())
+    # The note itself may not be translated yet; then say so in the markup, for screen readers.
+    lang = page.html_lang if not english_fallback_only(note) else "en"
+    direction = page.direction if lang != "en" else "ltr"
+    return Markup(
+        '<div class="cv-english-note nhsuk-inset-text" lang="{}" dir="{}">'
+        '<span class="nhsuk-u-visually-hidden">{}: </span><p>{}</p></div>'
+    ).format(lang, direction, escape(gettext("Information")), escape(note))
+
+
+def english_fallback_only(text: str) -> bool:
+    return text == "Some of this page is shown in English. We are still translating it."
+
+
+def insert_fallback_note(response: WerkzeugResponse) -> WerkzeugResponse:
+    """Put the note where base.html left its marker, on pages that fell back to English."""
+    if (
+        response.mimetype != "text/html"
+        or response.direct_passthrough
+        or not english_fallback_noted()
+        or current_language() == SOURCE_LANGUAGE
+    ):
+        return response
+    body = response.get_data()
+    if FALLBACK_MARKER not in body:
+        return response
+    response.set_data(body.replace(FALLBACK_MARKER, fallback_note_html().encode("utf-8"), 1))
+    return response
+
+
+def register_languages(app: Flask) -> None:
+    from app.extensions import babel
+
+    babel.init_app(app, locale_selector=babel_locale)
+    # Flask-Babel reads translations through this domain; ours knows states and fallbacks.
+    babel.domain_instance = CatalogueDomain()
+    _install_template_gettext(app)
+    app.before_request(apply_language_choice)
+    app.context_processor(language_context)
+    app.after_request(insert_fallback_note)

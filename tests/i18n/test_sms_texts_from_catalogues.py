@@ -1,0 +1,114 @@
+"""SMS texts and question prompts come from the same catalogues as the web pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from flask import Flask
+
+from app.i18n.extraction import po_path
+from app.i18n.languages import LANGUAGES
+from app.i18n.po_files import read_catalogue
+from app.i18n.po_states import message_state
+from app.questionnaire import sms_segments
+from app.sms.texts import (
+    DEFAULT_BUDGET,
+    PROMPT_BUDGET,
+    TEXT_BUDGETS,
+    budget_for,
+    catalogue,
+    question_prompt,
+    sms_text,
+)
+from app.survey.context import default_questionnaire
+from config import PROJECT_ROOT
+from tests.i18n.conftest import write_catalogue
+
+FIELDS = {
+    "organisation": "North Riverside ICB and Riverside Council",
+    "support_name": "Cruse Bereavement Support",
+    "support_phone": "0800 634 9488",
+    "person": "your brother or sister",
+    "count": 10,
+    "link": "https://carervoices.north-riverside.example.nhs.uk/s/" + "x" * 32,
+    "menu": "1 English 2 Cymraeg 3 Polski",
+}
+WELSH_HELP = (
+    "Arolwg gan %(organisation)s. Atebwch gyda rhif eich ateb. Cymorth: %(support_name)s "
+    "%(support_phone)s"
+)
+
+
+def test_an_sms_text_is_sent_in_the_carers_language(app: Flask, translations_dir: Path) -> None:
+    english = catalogue()["en"]["help"]
+    write_catalogue(translations_dir, "cy", {("sms:help", english): WELSH_HELP}, approved=True)
+    with app.app_context():
+        text = sms_text("help", "cy", **FIELDS)
+        assert text.startswith("Arolwg gan North Riverside ICB")
+        assert sms_text("help", "pl", **FIELDS).startswith("Survey from North Riverside")
+
+
+def test_a_translation_with_a_broken_placeholder_falls_back_to_english(
+    app: Flask, translations_dir: Path
+) -> None:
+    english = catalogue()["en"]["help"]
+    broken = "Arolwg gan %(sefydliad)s."
+    write_catalogue(translations_dir, "cy", {("sms:help", english): broken}, approved=True)
+    with app.app_context():
+        assert sms_text("help", "cy", **FIELDS).startswith("Survey from North Riverside")
+
+
+def test_a_question_is_texted_in_the_carers_language(app: Flask, translations_dir: Path) -> None:
+    with app.app_context():
+        questionnaire = default_questionnaire()
+        item = questionnaire.item("about.relationship")
+        assert item.sms_text is not None
+        write_catalogue(
+            translations_dir,
+            "pa",
+            {
+                ("voices-core:about.relationship:sms", item.sms_text): (
+                    "ਤੁਸੀਂ {person} ਦੇ ਕੀ ਸੀ? 1 ਸਾਥੀ 2 ਪੁੱਤਰ/ਧੀ"
+                ),
+                ("voices-core:piping:default", "the person who died"): "ਮਰਨ ਵਾਲਾ ਵਿਅਕਤੀ",
+            },
+        )
+        prompt = question_prompt(questionnaire, item, "pa", {})
+        assert prompt == "ਤੁਸੀਂ ਮਰਨ ਵਾਲਾ ਵਿਅਕਤੀ ਦੇ ਕੀ ਸੀ? 1 ਸਾਥੀ 2 ਪੁੱਤਰ/ਧੀ"
+
+
+def over_budget(translated: Catalog) -> list[tuple[str, int, str]]:
+    """Every translated SMS text or question wording longer than its segment budget."""
+    problems = []
+    for message in translated:
+        context = message.context or ""
+        if not message.id or message_state(message) == "missing":
+            continue
+        if context.startswith("sms:"):
+            name = context.removeprefix("sms:")
+            text = str(message.string) % FIELDS
+            budget = budget_for(text, TEXT_BUDGETS.get(name, DEFAULT_BUDGET))
+        elif context.endswith(":sms"):
+            text = str(message.string).replace("{person}", "your brother or sister")
+            budget = budget_for(text, PROMPT_BUDGET)
+        else:
+            continue
+        if sms_segments(text) > budget:
+            problems.append((context, sms_segments(text), text))
+    return problems
+
+
+@pytest.mark.parametrize("code", [entry.code for entry in LANGUAGES if entry.code != "en"])
+def test_every_translated_sms_text_keeps_to_its_segment_budget(code: str) -> None:
+    """Drafts too: a translator sees the budget fail before a reviewer approves the text."""
+    path = po_path(PROJECT_ROOT / "translations", code)
+    assert not over_budget(read_catalogue(path, code))
+
+
+def test_the_budget_check_catches_a_long_urdu_text() -> None:
+    translated = Catalog(locale="ur")
+    english = catalogue()["en"]["later"]
+    translated[english] = Message(english, "ٹھیک ہے۔ " * 40, context="sms:later")
+    assert [problem[0] for problem in over_budget(translated)] == ["sms:later"]
