@@ -1,12 +1,15 @@
-"""Report tables for commissioners and community groups, every figure disclosure-controlled."""
+"""Report tables for commissioners and community groups, every figure disclosure-controlled.
 
-from analysis.report.activity import InvitationCount
-from analysis.report.build import area_comparison, build_report
+The model and the published figures need only the standard library, so a web worker can name
+them without loading pandas; build_report lives in analysis.report.build.
+"""
+
 from analysis.report.model import (
     SUPPRESSED,
     SUPPRESSED_MARK,
     Cell,
     Column,
+    InvitationCount,
     ReportModel,
     ReportPeriod,
     ReportScope,
@@ -27,7 +30,5 @@ __all__ = [
     "ReportScope",
     "ReportTable",
     "Suppressed",
-    "area_comparison",
-    "build_report",
     "load_published_figures",
 ]

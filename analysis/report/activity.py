@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.disclosure import MINIMUM_BASE, SMALL_COUNT_MAX, round_counts
 from analysis.report.cells import table_from_frame
-from analysis.report.model import Column, ReportTable
+from analysis.report.model import Column, InvitationCount, ReportTable
 from analysis.scores.encoding import MISSING_GROUP, quarter_labels
 
 ALL = "all"
 NOT_STATED = "(not stated)"
 ACTIVITY_BREAKDOWNS = ("channel", "language", "community_group")
-
-
-@dataclass(frozen=True)
-class InvitationCount:
-    """Invitations made and the responses they brought, for one group (given by the caller)."""
-
-    breakdown: str  # "all", "channel", "language" or "community_group"
-    group: str
-    invitations: int
-    responses: int  # submitted responses that came from these invitations
 
 
 def _labels(column: pd.Series, names: Mapping[str, str]) -> pd.Series:

@@ -12,7 +12,6 @@ from analysis.disclosure import round_counts
 from analysis.questionnaire_data import QuestionnaireData
 from analysis.report.activity import (
     ACTIVITY_BREAKDOWNS,
-    InvitationCount,
     response_rates,
     responses_by_quarter,
 )
@@ -29,6 +28,7 @@ from analysis.report.measures import (
 from analysis.report.model import (
     SUPPRESSED,
     Column,
+    InvitationCount,
     ReportModel,
     ReportPeriod,
     ReportScope,
@@ -84,6 +84,7 @@ def build_report(
     published: Mapping[str, PublishedFigure] | None = None,
     invitations: Sequence[InvitationCount] = (),
     comments: AnalysedComments | None = None,
+    include_themes: bool = True,
     group_names: Mapping[str, str] | None = None,
     area_names: Mapping[str, str] | None = None,
     areas_table: pd.DataFrame | None = None,
@@ -92,7 +93,8 @@ def build_report(
 
     ``responses`` are every response (the export's columns); the national reference is every
     submitted response in the period, whatever the scope. ``comments`` are the analysed
-    free-text comments of the same responses (analysis.themes), or None to leave themes out.
+    free-text comments of the same responses (analysis.themes), or None when there are none;
+    ``include_themes`` False leaves the themes sections out altogether.
     ``areas_table`` is area_comparison() of the same responses, when already computed.
     """
     period = period or ReportPeriod()
@@ -159,14 +161,14 @@ def build_report(
                     else area_comparison(submitted, questionnaire)
                 )
                 tables["funnel_of_areas"] = funnel_table(areas, area_names)
-    if comments is not None:
+    if include_themes:
         from analysis.report.themes_section import subset, theme_tables
 
-        keep = _comment_mask(comments, scope, period)
         only_group = scope.slug if scope.kind == "group" else None
-        themes, quotes = theme_tables(
-            subset(comments, keep), only_group=only_group, group_names=group_names
+        chosen = (
+            None if comments is None else subset(comments, _comment_mask(comments, scope, period))
         )
+        themes, quotes = theme_tables(chosen, only_group=only_group, group_names=group_names)
         tables["themes"] = themes
         tables["quotes"] = quotes
     tables["suppression_summary"] = _suppression_summary(tables)

@@ -29,6 +29,7 @@ class Bar:
     value: float | None
     low: float | None = None
     high: float | None = None
+    marker: float | None = None  # a comparison value drawn as a tick (national)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,12 @@ def bar_chart(
                     f'<line x1="{end:.1f}" y1="{middle - 5:.1f}" x2="{end:.1f}" '
                     f'y2="{middle + 5:.1f}" stroke="{INK}" stroke-width="1.5"/>'
                 )
+        if bar.marker is not None:
+            x = label_width + bar.marker * scale
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + row_height - 3}" '
+                f'stroke="{HIGHLIGHT}" stroke-width="3"/>'
+            )
         parts.append(_text(label_width + plot_width + 8, y + 15, _number(bar.value), size=11))
     if reference is not None and not math.isnan(reference):
         x = label_width + reference * scale

@@ -81,6 +81,16 @@ class ReportTable:
 
 
 @dataclass(frozen=True)
+class InvitationCount:
+    """Invitations made and the responses they brought, for one group (given by the caller)."""
+
+    breakdown: str  # "all", "channel", "language" or "community_group"
+    group: str
+    invitations: int
+    responses: int  # submitted responses that came from these invitations
+
+
+@dataclass(frozen=True)
 class ReportScope:
     """Whose report: the whole platform, one area, or one community group."""
 

@@ -31,6 +31,9 @@ class AuditAction(enum.StrEnum):
     SIGN_IN = "auth.sign_in"
     SIGN_OUT = "auth.sign_out"
     RETENTION_PURGE = "retention.purge"
+    VIEW_REPORT = "report.view"
+    DOWNLOAD_REPORT = "report.download"
+    BUILD_REPORT = "report.build"
 
 
 @dataclass(frozen=True)
