@@ -78,6 +78,7 @@ SHOWN_COLUMNS = {
         "gap_to_area",
         "gap_to_national",
         "comparison",
+        "significant",
     ),
     "themes": (
         "group",
@@ -215,7 +216,7 @@ def report_context(model: ReportModel) -> dict[str, Any]:
         "model": model,
         "sections": sections,
         "headline_gaps": headline_gaps,
-        "significant_gaps": significant,
+        "significant_count": len(significant.rows) if significant else 0,
         "breakdown_labels": {key: str(value) for key, value in BREAKDOWN_LABELS.items()},
         "charts": {
             "activity": charts.activity_chart(model),
