@@ -57,14 +57,18 @@ def in_period(submitted_at: pd.Series, period: ReportPeriod) -> np.ndarray:
         keep &= stamps >= period.start.isoformat()
     if period.end is not None:
         keep &= (stamps <= period.end.isoformat()) & (stamps != "")
-    return keep.to_numpy(dtype=bool)
+    mask: np.ndarray = keep.to_numpy(dtype=bool)
+    return mask
 
 
 def scope_mask(frame: pd.DataFrame, scope: ReportScope) -> np.ndarray:
     if scope.kind == "national":
         return np.ones(len(frame), dtype=bool)
     column = "area" if scope.kind == "area" else "community_group"
-    return (frame[column].astype("string").fillna("") == scope.slug).to_numpy(dtype=bool)
+    mask: np.ndarray = (frame[column].astype("string").fillna("") == scope.slug).to_numpy(
+        dtype=bool
+    )
+    return mask
 
 
 def area_comparison(responses: pd.DataFrame, questionnaire: QuestionnaireData) -> pd.DataFrame:

@@ -33,8 +33,8 @@ def _number(cell: object) -> float | None:
 def _hidden(labels: Sequence[str]) -> str:
     if not labels:
         return ""
-    return " " + _(
-        "Not shown because too few people answered: %(groups)s.", groups=", ".join(labels)
+    return " " + str(
+        _("Not shown because too few people answered: %(groups)s.", groups=", ".join(labels))
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -92,7 +94,7 @@ def _page(scope: ReportScope, access: Scope, endpoint: str, slug_arg: str) -> st
     period, problem = _period()
     model = _model(scope, period)
     _audit(AuditAction.VIEW_REPORT, scope, access, period)
-    query = {
+    query: dict[str, Any] = {
         key: value
         for key, value in (("from", request.args.get("from")), ("to", request.args.get("to")))
         if value and not problem
@@ -108,7 +110,7 @@ def _page(scope: ReportScope, access: Scope, endpoint: str, slug_arg: str) -> st
             file_format,
             {
                 "href": url_for(
-                    endpoint, file_format=file_format, **{slug_arg: scope.slug}, **query
+                    endpoint, **{"file_format": file_format, slug_arg: scope.slug, **query}
                 ),
                 "text": names[file_format],
             },
