@@ -15,6 +15,7 @@ BENCHMARKS = (
     "scores_bench",
     "themes_bench",
     "exchange_bench",
+    "report_bench",
 )
 
 
