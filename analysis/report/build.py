@@ -51,6 +51,8 @@ OUT_OF_GROUP = "__out_of_group__"
 
 def in_period(submitted_at: pd.Series, period: ReportPeriod) -> np.ndarray:
     """Which rows were submitted within the period (ISO timestamps compare as text)."""
+    if period.start is None and period.end is None:
+        return np.ones(len(submitted_at), dtype=bool)
     stamps = submitted_at.astype("string").fillna("").str.slice(0, 10)
     keep = pd.Series(True, index=submitted_at.index)
     if period.start is not None:
@@ -104,10 +106,12 @@ def build_report(
     period = period or ReportPeriod()
     group_names = dict(group_names or {})
     area_names = dict(area_names or {})
-    submitted = responses.loc[
-        (responses["status"].astype("string") == SUBMITTED).to_numpy(dtype=bool)
-        & in_period(responses["submitted_at"], period)
-    ].reset_index(drop=True)
+    keep = (responses["status"].astype("string") == SUBMITTED).to_numpy(dtype=bool) & in_period(
+        responses["submitted_at"], period
+    )
+    # Building every area's report reads the same large frame 42 times: copy it only when
+    # some rows must go.
+    submitted = responses if keep.all() else responses.loc[keep].reset_index(drop=True)
     own_mask = scope_mask(submitted, scope)
     in_scope = submitted.loc[own_mask]
     exact = scope.kind == "national"
