@@ -263,3 +263,30 @@ def test_a_group_sees_its_own_results_and_themes(
             tr.find("td").get_text(strip=True) for tr in themes.find_all("tr") if tr.find("td")
         }
         assert groups <= {"Polish centre", "No figures for this period."}
+
+
+def test_a_hidden_groups_line_in_the_pdf_shows_markers_and_no_numbers(
+    app: Flask, commissioner: FlaskClient, tmp_path: Path
+) -> None:
+    model = model_for(app)
+    inequalities = model.table("inequalities")
+    rows = inequalities.where(measure="overall_oeg")
+    labels = [str(record["group"]) for record in rows]
+    hidden = [
+        (str(record["breakdown"]), str(record["group"]))
+        for record in rows
+        if record["std_value"] is SUPPRESSED and labels.count(str(record["group"])) == 1
+    ]
+    assert hidden, "the demo data should have a group too small to show"
+    text = pdf_text(commissioner.get(f"/reports/{AREA}/report.pdf").data, tmp_path)
+    for breakdown, group in hidden:
+        # The inequality table's row: the breakdown and the group (their narrow columns may
+        # wrap, so their starts), then the group's hidden figures.
+        start = re.escape(group.split()[0][:8])
+        pattern = rf"^\s*{re.escape(breakdown[:8])}\S*\s+{start}\S*(?P<rest>.*)$"
+        found = [re.search(pattern, line) for line in text.splitlines()]
+        rests = [match.group("rest") for match in found if match]
+        assert rests, (breakdown, group)
+        for rest in rests:
+            assert "[c]" in rest, (group, rest)
+            assert not re.search(r"\d", rest), (group, rest)
