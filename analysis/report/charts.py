@@ -178,8 +178,8 @@ def funnel_plot(
         f'<rect x="{left}" y="{top}" width="{plot_width}" height="{plot_height}" fill="none" '
         f'stroke="{LIGHT}"/>'
     )
-    for tick in _ticks(y_max - y_min, 5):
-        value = y_min + tick
+    step = 10 if y_max - y_min <= 60 else 20  # round percentages read more easily
+    for value in range(int(y_min), int(y_max) + 1, step):
         parts.append(
             _text(
                 left - 6,

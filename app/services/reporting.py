@@ -30,7 +30,7 @@ from app.models import Area, CommunityGroup, Invitation, Response
 from app.models.response import ResponseStatus
 from app.questionnaire import Questionnaire
 from app.services.errors import ServiceError
-from app.services.response_export import export_responses_to_file
+from app.services.response_export import export_responses_to_file, restore_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,9 +177,15 @@ def read_responses(
             if name in header
         ]
         frame = read_responses_csv(path, analysed, columns=wanted)
-    for name in FREE_TEXT_ITEMS:
+    # The export guards text against spreadsheet formulas with a leading apostrophe; the
+    # analysis needs the words as the carer wrote them (the report neutralises its own files).
+    for name in (*FREE_TEXT_ITEMS, "response_id"):
         if name in frame.columns:
-            frame[name] = frame[name].astype(object)
+            frame[name] = (
+                frame[name]
+                .astype(object)
+                .map(lambda cell: restore_cell(cell) if isinstance(cell, str) else cell)
+            )
     return frame
 
 

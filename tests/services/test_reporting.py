@@ -107,3 +107,17 @@ def test_the_survey_web_worker_does_not_load_pandas_until_a_report_is_asked_for(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_comments_reach_the_analysis_as_written_without_the_exports_formula_guard(
+    app: Flask,
+) -> None:
+    seed_reports(app, responses=30)
+    add_comment_responses(app, "north-riverside", None, ["- the night nurse sat with us"] * 12)
+    with app.app_context():
+        data = reporting.responses_data(
+            db.session(), default_questionnaire(), app.config["QUESTIONNAIRES_DIR"]
+        )
+    comments = set(data.frame["overall.improve"].dropna())
+    assert "- the night nurse sat with us" in comments
+    assert not any(str(text).startswith("'") for text in comments)
