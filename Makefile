@@ -34,7 +34,16 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) \
 		| awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
 
-install: $(PY_STAMP) $(VENDOR_STAMP) $(NLTK_STAMP) $(FONTS_STAMP) ## Create .venv, install Python + npm deps, copy NHS.UK assets and fonts to app/static
+install: $(PY_STAMP) $(VENDOR_STAMP) $(NLTK_STAMP) $(FONTS_STAMP) report-system-deps ## Create .venv, install Python + npm deps, copy NHS.UK assets and fonts to app/static
+
+# PDF reports: WeasyPrint needs pango; fonts for every script a quote may be written in (Latin,
+# Arabic/Urdu, Gurmukhi, Bengali...); pdftotext for the tests that read the PDFs back.
+.PHONY: report-system-deps
+report-system-deps:
+	@scripts/ensure-apt.sh /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+	@scripts/ensure-apt.sh /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
+	@scripts/ensure-apt.sh /usr/share/fonts/truetype/noto/NotoSansGurmukhi-Regular.ttf fonts-noto-core
+	@scripts/ensure-apt.sh /usr/bin/pdftotext poppler-utils
 
 $(PY):
 	python3 -m venv $(VENV)

@@ -67,6 +67,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # Reports (docs/reports.md): the last published national VOICES figures, shown as context
+    # (a missing file only leaves that column out), and how many built reports to keep.
+    VOICES_REFERENCE_CSV = os.environ.get(
+        "VOICES_REFERENCE_CSV",
+        str(PROJECT_ROOT.parent / "shared" / "voices" / "national-reference.csv"),
+    )
+    REPORT_CACHE_ENTRIES = _env_int("REPORT_CACHE_ENTRIES", 64)
+
     # Who is asking, and where to get help: shown on every survey page.
     SURVEY_ORGANISATION = os.environ.get("SURVEY_ORGANISATION", "your local NHS and council")
     SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "0800 634 9488")

@@ -54,6 +54,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.auth import register_auth
     from app.cli import register_commands
     from app.codesign import bp as codesign_bp
+    from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
     from app.main.errors import register_error_handlers
     from app.main.headers import register_security_headers
@@ -70,6 +71,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.register_blueprint(translate_bp)
     app.register_blueprint(codesign_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(dashboard_bp)
     # Last of the routes: every endpoint registered so far is checked for a declared permission.
     register_access_control(app)
     _trust_configured_proxies(app)

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "themes_bench",
     "exchange_bench",
     "stats_export_bench",
+    "report_bench",
 )
 
 

@@ -17,10 +17,11 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(group)
     for group in (invitations_cli, sms_cli):
         app.cli.add_command(group)
+    from app.cli.reports import reports_cli
     from app.cli.retention import retention_cli, rounds_cli
     from app.cli.users import users_cli
 
-    for group in (users_cli, retention_cli, rounds_cli):
+    for group in (users_cli, retention_cli, rounds_cli, reports_cli):
         app.cli.add_command(group)
     # One `translate` group: extract/update/compile/pseudo (the catalogues) and status/sync
     # (translation states and the translators' database overlay).

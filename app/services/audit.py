@@ -41,6 +41,9 @@ class AuditAction(enum.StrEnum):
     TRANSLATION_SYNC = "translation.sync_sources"
     RECORD_ACTION = "actions.recorded"
     CHANGE_ACTION = "actions.changed"
+    VIEW_REPORT = "report.view"
+    DOWNLOAD_REPORT = "report.download"
+    BUILD_REPORT = "report.build"
 
 
 @dataclass(frozen=True)
