@@ -47,7 +47,7 @@ class Config:
     QUESTIONNAIRES_DIR = str(PROJECT_ROOT / "questionnaires")
     DEFAULT_QUESTIONNAIRE = "voices-core"
     # gettext catalogues (docs/translations.md): UI, questionnaire and SMS texts in one.
-    TRANSLATIONS_DIR = str(PROJECT_ROOT / "translations")
+    TRANSLATIONS_DIR = os.environ.get("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
     # Drafts (translated, not yet approved by a community reviewer) are shown outside
     # production; production shows only approved text unless this is set (English otherwise).
     TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", True)
@@ -118,11 +118,8 @@ class Config:
     SMS_LANGUAGES = os.environ.get("SMS_LANGUAGES", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
-    # Translations (docs/translation-review.md): the catalogue folder, and whether draft
-    # (not yet approved) translations reach carers; otherwise they see English with a note.
-    TRANSLATIONS_DIR = os.environ.get("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
-    TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", False)
-    # A whole language's catalogue is well under this; larger uploads get 413 before parsing.
+    # Translator uploads (docs/translation-review.md): a whole language's catalogue is well
+    # under this; larger uploads get 413 before parsing.
     TRANSLATION_UPLOAD_MAX_BYTES = _env_int("TRANSLATION_UPLOAD_MAX_BYTES", 1024 * 1024)
 
     # Staff accounts and data protection (docs/security.md).
@@ -174,8 +171,6 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
-    # Every translation starts as a draft: show them while developing unless told otherwise.
-    TRANSLATIONS_SERVE_DRAFTS = _env_bool("TRANSLATIONS_SERVE_DRAFTS", True)
 
 
 class TestingConfig(Config):

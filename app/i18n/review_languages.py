@@ -1,28 +1,13 @@
-"""The languages translators work in, and each one's writing direction (never guessed from text)."""
+"""The languages translators work in, from the one language registry (app/i18n/languages.py)."""
 
 from __future__ import annotations
 
-SOURCE_LANGUAGE = "en"
+from app.i18n.languages import SOURCE_LANGUAGE, direction_for, language, language_codes
 
-# The contract shared with the catalogue side: English is the source; these are translated.
-TARGET_LANGUAGES: tuple[str, ...] = (
-    "cy",
-    "pl",
-    "ro",
-    "pa",
-    "ur",
-    "pt",
-    "es",
-    "ar",
-    "bn",
-    "gu",
-    "it",
-    "zh_Hans",
-    "so",
+# English is the source; every other registered language is translated.
+TARGET_LANGUAGES: tuple[str, ...] = tuple(
+    code for code in language_codes() if code != SOURCE_LANGUAGE
 )
-
-# Scripts written right to left; the direction follows the code so a mixed string cannot flip it.
-RIGHT_TO_LEFT = frozenset({"ur", "ar", "ps", "fa", "ckb"})
 
 
 def is_target_language(code: str) -> bool:
@@ -31,9 +16,9 @@ def is_target_language(code: str) -> bool:
 
 def text_direction(code: str) -> str:
     """'rtl' or 'ltr' for an HTML dir attribute, from the language code alone."""
-    return "rtl" if code.split("_")[0].split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
+    return direction_for(code)
 
 
 def html_lang(code: str) -> str:
     """The BCP 47 tag for an HTML lang attribute (zh_Hans becomes zh-Hans)."""
-    return code.replace("_", "-")
+    return language(code).html_lang

@@ -47,9 +47,8 @@ def _language_or_404(language: str) -> str:
 
 
 def language_scope(language: str) -> Scope:
-    # Role assignments store language codes lower-cased (app/services/accounts.py), so
-    # zh_Hans is granted as zh_hans: compare in that form.
-    return Scope(language=language.lower())
+    # Role assignments store the registry's code (app/services/accounts.py): zh_Hans as is.
+    return Scope(language=language)
 
 
 def _my_languages() -> list[str]:

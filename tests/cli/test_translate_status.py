@@ -64,6 +64,7 @@ def complete_polish(app: Flask, files: CatalogueFiles) -> None:
 def test_strict_fails_while_a_served_string_is_missing(
     app: Flask, runner: FlaskCliRunner, files: CatalogueFiles
 ) -> None:
+    app.config["TRANSLATIONS_SERVE_DRAFTS"] = False
     result = runner.invoke(args=["translate", "status", "--strict", "--language", "pl"])
     assert result.exit_code == 1
     assert "pl: 4" in result.output, "1 missing, 1 outdated and 2 drafts are shown in English"

@@ -36,7 +36,7 @@ def test_contexts_name_questionnaire_item_and_field_and_lines_point_at_the_text(
     )
     assert by_context["voices-core:piping:spouse_partner"][1] == "your partner"
     assert by_context["voices-core:section:about:title"][1] == "About the person who died"
-    assert "voices-core:about.relationship:sms" in by_context
+    assert "voices-core:overall.rating:sms" in by_context
 
 
 def test_translators_are_told_to_keep_the_person_placeholder() -> None:

@@ -63,20 +63,22 @@ def test_a_translation_with_a_broken_placeholder_falls_back_to_english(
 def test_a_question_is_texted_in_the_carers_language(app: Flask, translations_dir: Path) -> None:
     with app.app_context():
         questionnaire = default_questionnaire()
-        item = questionnaire.item("about.relationship")
+        item = questionnaire.item("pref.expressed")
         assert item.sms_text is not None
         write_catalogue(
             translations_dir,
             "pa",
             {
-                ("voices-core:about.relationship:sms", item.sms_text): (
-                    "ਤੁਸੀਂ {person} ਦੇ ਕੀ ਸੀ? 1 ਸਾਥੀ 2 ਪੁੱਤਰ/ਧੀ"
+                ("voices-core:pref.expressed:sms", item.sms_text): (
+                    "ਕੀ {person} ਨੇ ਦੱਸਿਆ ਸੀ ਕਿ ਉਹ ਕਿੱਥੇ ਮਰਨਾ ਚਾਹੁੰਦੇ ਸਨ? 1 ਹਾਂ 2 ਨਹੀਂ 3 ਪਤਾ ਨਹੀਂ"
                 ),
                 ("voices-core:piping:default", "the person who died"): "ਮਰਨ ਵਾਲਾ ਵਿਅਕਤੀ",
             },
         )
         prompt = question_prompt(questionnaire, item, "pa", {})
-        assert prompt == "ਤੁਸੀਂ ਮਰਨ ਵਾਲਾ ਵਿਅਕਤੀ ਦੇ ਕੀ ਸੀ? 1 ਸਾਥੀ 2 ਪੁੱਤਰ/ਧੀ"
+        assert prompt == (
+            "ਕੀ ਮਰਨ ਵਾਲਾ ਵਿਅਕਤੀ ਨੇ ਦੱਸਿਆ ਸੀ ਕਿ ਉਹ ਕਿੱਥੇ ਮਰਨਾ ਚਾਹੁੰਦੇ ਸਨ? 1 ਹਾਂ 2 ਨਹੀਂ 3 ਪਤਾ ਨਹੀਂ"
+        )
 
 
 def over_budget(translated: Catalog) -> list[tuple[str, int, str]]:

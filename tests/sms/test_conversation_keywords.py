@@ -62,8 +62,8 @@ def test_lang_offers_the_languages_and_records_the_choice(app: Flask, amira: Tex
     app.extensions.pop("carer_voices.sms_context", None)
     [menu] = amira.sends("LANG")
     assert "1 English 2 Cymraeg 3 Polski 4 اردو" in menu
-    # Prompts are English until translations arrive; the choice is recorded on the response.
-    assert amira.sends("3")[0].startswith("Overall, how would you rate")
+    # The next prompt comes in Polish (a draft translation), and the choice is recorded.
+    assert amira.sends("3")[0].startswith("Jak ogólnie ocenia")
     with app.app_context():
         assert db.session.scalar(select(Response.language)) == "pl"
 
