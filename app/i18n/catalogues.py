@@ -146,14 +146,32 @@ def translations_for(language_code: str | None) -> Translations:
     key = (code, serve_drafts, str(root))
     stamp = _mtime(path)
     loaded = _cache.get(key)
-    if loaded is not None and loaded.stamp == stamp:
+    if loaded is None or loaded.stamp != stamp:
+        with _lock:
+            loaded = _cache.get(key)
+            if loaded is None or loaded.stamp != stamp:
+                loaded = _Loaded(stamp, build())
+                _cache[key] = loaded
+    if code in (SOURCE_LANGUAGE, PSEUDO_LANGUAGE) or not has_app_context():
         return loaded.translations
-    with _lock:
-        loaded = _cache.get(key)
-        if loaded is None or loaded.stamp != stamp:
-            loaded = _Loaded(stamp, build())
-            _cache[key] = loaded
-    return loaded.translations
+    return _with_database_overlay(code, loaded.translations)
+
+
+def _with_database_overlay(code: str, base: Translations) -> Translations:
+    """The catalogue with translators' in-app work on top (app/i18n/overlay.py), once a request.
+
+    The overlay asks the database for its store version; a request asks at most once per
+    language, so a page costs one small query however many texts it translates.
+    """
+    from app.i18n.overlay import overlay
+
+    if not has_request_context():
+        return overlay(code, base)
+    memo: dict[tuple[str, int], Translations] = g.setdefault("_translation_overlays", {})
+    memo_key = (code, id(base))
+    if memo_key not in memo:
+        memo[memo_key] = overlay(code, base)
+    return memo[memo_key]
 
 
 def forget_loaded_catalogues() -> None:
