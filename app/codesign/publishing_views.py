@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Area, CommunityGroup, PublishedQuestionnaire, Response
 from app.models.response import ResponseStatus
 from app.questionnaire import Questionnaire, sms_segments
-from app.questionnaire.modules import LOCAL_SECTION_ID
+from app.questionnaire.localisation import LOCAL_SECTION_ID
 from app.services import areas as area_service
 from app.services import codesign_publishing as publishing
 from app.services.errors import AreaNotFound, CommunityGroupNotFound

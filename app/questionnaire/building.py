@@ -160,5 +160,6 @@ def build_questionnaire(
         case_mix=tuple(data.get("case_mix", ())),
         sms_form=tuple(data.get("sms_form", ())),
         piping=_piping(data.get("piping")),
+        based_on=data.get("based_on"),
     )
     return questionnaire, []

@@ -19,6 +19,21 @@ from .schema import Domain, Item, Option, Page, Piping, Questionnaire, Section
 
 Translate = Callable[[str, str], str]
 
+# The section an area's local module adds after the core (app/questionnaire/modules.py).
+LOCAL_SECTION_ID = "local"
+
+
+def namespace(q: Questionnaire, section_id: str | None = None) -> str:
+    """The questionnaire id a text is translated under.
+
+    An area's composed questionnaire (``based_on`` the core) keeps the core's texts under the
+    core's id, so the core's translations serve every area; only its local section's texts
+    are the area's own.
+    """
+    if q.based_on is not None and section_id != LOCAL_SECTION_ID:
+        return q.based_on
+    return q.id
+
 
 def title_context(q_id: str) -> str:
     return f"{q_id}:title"
@@ -61,13 +76,14 @@ def option_context(q: Questionnaire, item: Item, option: Option) -> str:
     if item.scale_id is not None and any(
         o.code == option.code for o in q.scales.get(item.scale_id, ())
     ):
-        return scale_option_context(q.id, item.scale_id, option.code)
-    return item_option_context(q.id, item.id, option.code)
+        return scale_option_context(namespace(q), item.scale_id, option.code)
+    return item_option_context(namespace(q, item.section_id), item.id, option.code)
 
 
 def item_contexts(q: Questionnaire, item: Item) -> set[str]:
     """The contexts of every text an item shows (question, hint, SMS wording, options)."""
-    contexts = {item_context(q.id, item.id, field) for field in ("text", "hint", "sms")}
+    own = namespace(q, item.section_id)
+    contexts = {item_context(own, item.id, field) for field in ("text", "hint", "sms")}
     contexts.update(option_context(q, item, option) for option in item.options)
     return contexts
 
@@ -76,23 +92,24 @@ def page_contexts(q: Questionnaire, page: Page) -> set[str]:
     """The contexts of every text a page can show, including how it names the person."""
     section = next(s for s in q.sections if s.id == page.section_id)
     contexts = {
-        section_context(q.id, section.id, "title"),
-        section_context(q.id, section.id, "intro"),
+        section_context(namespace(q, section.id), section.id, "title"),
+        section_context(namespace(q, section.id), section.id, "intro"),
     }
     for item in page.items:
         contexts |= item_contexts(q, item)
     if q.piping is not None:
-        contexts.add(piping_context(q.id, None))
-        contexts.update(piping_context(q.id, code) for code in q.piping.by_relationship)
+        contexts.add(piping_context(namespace(q), None))
+        contexts.update(piping_context(namespace(q), code) for code in q.piping.by_relationship)
     return contexts
 
 
 def _item(q: Questionnaire, item: Item, translate: Translate) -> Item:
+    own = namespace(q, item.section_id)
     return replace(
         item,
-        text=translate(item_context(q.id, item.id, "text"), item.text),
-        hint=translate(item_context(q.id, item.id, "hint"), item.hint) if item.hint else None,
-        sms_text=translate(item_context(q.id, item.id, "sms"), item.sms_text)
+        text=translate(item_context(own, item.id, "text"), item.text),
+        hint=translate(item_context(own, item.id, "hint"), item.hint) if item.hint else None,
+        sms_text=translate(item_context(own, item.id, "sms"), item.sms_text)
         if item.sms_text
         else None,
         options=tuple(_option(o, option_context(q, item, o), translate) for o in item.options),
@@ -102,8 +119,12 @@ def _item(q: Questionnaire, item: Item, translate: Translate) -> Item:
 def _section(q: Questionnaire, section: Section, translate: Translate) -> Section:
     return replace(
         section,
-        title=translate(section_context(q.id, section.id, "title"), section.title),
-        intro=translate(section_context(q.id, section.id, "intro"), section.intro)
+        title=translate(
+            section_context(namespace(q, section.id), section.id, "title"), section.title
+        ),
+        intro=translate(
+            section_context(namespace(q, section.id), section.id, "intro"), section.intro
+        )
         if section.intro
         else None,
         pages=tuple(
@@ -118,9 +139,9 @@ def _piping(q: Questionnaire, translate: Translate) -> Piping | None:
         return None
     return Piping(
         relationship_item=q.piping.relationship_item,
-        default=translate(piping_context(q.id, None), q.piping.default),
+        default=translate(piping_context(namespace(q), None), q.piping.default),
         by_relationship={
-            code: translate(piping_context(q.id, code), phrase)
+            code: translate(piping_context(namespace(q), code), phrase)
             for code, phrase in q.piping.by_relationship.items()
         },
     )
@@ -131,23 +152,25 @@ def localise(q: Questionnaire, translate: Translate) -> Questionnaire:
     return Questionnaire(
         id=q.id,
         version=q.version,
-        title=translate(title_context(q.id), q.title),
+        title=translate(title_context(namespace(q)), q.title),
         languages=q.languages,
         sections=tuple(_section(q, section, translate) for section in q.sections),
         scales={
             scale_id: tuple(
-                _option(o, scale_option_context(q.id, scale_id, o.code), translate) for o in options
+                _option(o, scale_option_context(namespace(q), scale_id, o.code), translate)
+                for o in options
             )
             for scale_id, options in q.scales.items()
         },
         indicators=q.indicators,
         domains=tuple(
-            Domain(d.id, translate(domain_context(q.id, d.id), d.name), d.item_ids)
+            Domain(d.id, translate(domain_context(namespace(q), d.id), d.name), d.item_ids)
             for d in q.domains
         ),
         case_mix=q.case_mix,
         sms_form=q.sms_form,
         piping=_piping(q, translate),
+        based_on=q.based_on,
     )
 
 
@@ -164,6 +187,7 @@ def visible_texts(q: Questionnaire) -> Iterator[tuple[str, str]]:
 
 
 __all__ = [
+    "LOCAL_SECTION_ID",
     "Translate",
     "domain_context",
     "identity",
@@ -171,6 +195,7 @@ __all__ = [
     "item_option_context",
     "item_contexts",
     "localise",
+    "namespace",
     "option_context",
     "page_contexts",
     "piping_context",

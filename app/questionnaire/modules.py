@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .errors import Problem
+from .localisation import LOCAL_SECTION_ID
 from .schema import Questionnaire
 from .validation import check_questionnaire_data
 
-LOCAL_SECTION_ID = "local"
 LOCAL_PREFIX = "local."
 # Item fields a local question may set; anything else (filter flags, scales) stays core-only.
 LOCAL_ITEM_FIELDS = frozenset(
@@ -66,6 +66,8 @@ def compose_data(core_data: Mapping[str, Any], module: Mapping[str, Any]) -> dic
     data = copy.deepcopy(dict(core_data))
     items = [dict(item) for item in module.get("items", ())]
     data["id"] = composed_id(str(core_data["id"]), str(module["id"]))
+    # The core's texts keep their translations under the core's own id (localisation.py).
+    data["based_on"] = str(core_data["id"])
     data["version"] = module["version"]
     if items:
         data["sections"] = [

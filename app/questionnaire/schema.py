@@ -158,6 +158,9 @@ class Questionnaire:
     case_mix: tuple[str, ...] = ()
     sms_form: tuple[str, ...] = ()
     piping: Piping | None = None
+    # Set on an area's composed questionnaire (core + local module): the core's id, under which
+    # the core's texts are translated, so a local module never hides the core's translations.
+    based_on: str | None = None
     pages: tuple[Page, ...] = field(init=False, repr=False, compare=False)
     items: tuple[Item, ...] = field(init=False, repr=False, compare=False)
     _items_by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)

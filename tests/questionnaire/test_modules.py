@@ -249,3 +249,31 @@ def test_versions_whose_core_items_differ_are_not_merged(core_data: dict[str, An
     changed["scales"]["yesno"]["options"].pop()
     with pytest.raises(QuestionnaireFileError, match="differs between versions"):
         merge_versions([core, questionnaire_from_data(changed)])
+
+
+def test_a_composed_questionnaire_keeps_the_cores_translations(core_data: dict[str, Any]) -> None:
+    """Core texts are looked up under the core's id; only the local section is the area's own."""
+    from app.questionnaire.localisation import localise
+
+    composed, _data, problems = compose_questionnaire(core_data, faith_module())
+    assert composed is not None, problems
+    assert composed.id == "voices-core-north-riverside" and composed.based_on == "voices-core"
+    catalogue = {
+        "voices-core:about.relationship:text": "Kim była dla Pana/Pani {person}?",
+        "voices-core:scale:yes3:definitely": "Tak, zdecydowanie",
+        "voices-core:piping:default": "zmarła osoba",
+        "voices-core-north-riverside:local.faith_needs:text": "Czy szanowano wiarę {person}?",
+    }
+    asked: list[str] = []
+
+    def translate(context: str, text: str) -> str:
+        asked.append(context)
+        return catalogue.get(context, text)
+
+    polish = localise(composed, translate)
+    assert polish.item("about.relationship").text == "Kim była dla Pana/Pani {person}?"
+    assert polish.item("local.faith_needs").text == "Czy szanowano wiarę {person}?"
+    assert polish.piping is not None and polish.piping.default == "zmarła osoba"
+    assert polish.based_on == "voices-core"
+    own = {context for context in asked if context.startswith("voices-core-north-riverside:")}
+    assert own and all(":local." in context or ":section:local:" in context for context in own)
