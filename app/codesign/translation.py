@@ -1,15 +1,21 @@
-"""Where preview finds local-question translations: the hook the translation store plugs into."""
+"""Where preview finds translations: the same catalogues (and translators' overlay) carers get."""
 
 from __future__ import annotations
 
-from app.questionnaire.modules import Translate, no_translation
+from app.i18n.catalogues import translations_for
+from app.questionnaire.localisation import Translate
 
 
 def translator_for(language: str) -> Translate:
-    """A Translate over (msgctxt, source) pairs for ``language``.
+    """A Translate over (msgctxt, source) pairs for ``language``: core and local texts alike.
 
-    Every language shows the source text until the translation store (approved
-    TranslationEntry rows, keyed by language + msgctxt + source) is wired in here.
+    Local questions are translated by translators in the app (their msgctxt names the area's
+    composed questionnaire); the core's texts come from the catalogue files; anything not yet
+    translated (or not servable under the deployment's setting) shows the English source.
     """
-    del language
-    return no_translation
+    translations = translations_for(language)
+
+    def translate(context: str, source: str) -> str:
+        return str(translations.pgettext(context, source))
+
+    return translate

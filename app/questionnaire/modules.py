@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .errors import Problem
-from .localisation import LOCAL_SECTION_ID
+from .localisation import (
+    LOCAL_SECTION_ID,
+    Translate,
+    item_context,
+    item_option_context,
+    section_context,
+)
 from .schema import Questionnaire
 from .validation import check_questionnaire_data
 
@@ -32,9 +38,6 @@ LOCAL_ITEM_FIELDS = frozenset(
     | {"show_if"}
 )
 MAX_LOCAL_ITEMS = 30
-
-# (msgctxt, source text) -> text in the wanted language; the identity when untranslated.
-Translate = Callable[[str, str], str]
 
 _SLUG_CHARACTERS = re.compile(r"[^a-z0-9]+")
 
@@ -163,37 +166,46 @@ def module_problems(core: Questionnaire, composed: Questionnaire, label: str) ->
     return problems
 
 
-def module_strings(module: Mapping[str, Any]) -> list[tuple[str, str]]:
+def module_strings(module: Mapping[str, Any], core_id: str) -> list[tuple[str, str]]:
     """Every carer-facing string of a module as (msgctxt, source text), for translation.
 
-    msgctxt is ``<module id>:<module version>:<item id>:<field>``; fields are ``text``,
-    ``hint``, ``sms`` and ``option.<code>``; the section title uses item id ``local``.
+    The contexts are the ones localisation.py looks up for the area's composed questionnaire
+    (``<core id>-<area>:<item id>:<field>``, options ``...:option:<code>``, the section title
+    ``...:section:local:title``). They leave the module version out, as the core's leave out
+    the file version: a question kept in the next version keeps its translation, and a
+    reworded one shows translators its old wording.
     """
-    return [(context, source) for context, source, _ in _string_slots(module)]
+    return [(context, source) for context, source, _ in _string_slots(module, core_id)]
 
 
-def translate_module(module: Mapping[str, Any], translate: Translate) -> dict[str, Any]:
+def translate_module(
+    module: Mapping[str, Any], translate: Translate, core_id: str
+) -> dict[str, Any]:
     """A copy of the module with every string passed through ``translate``."""
     translated = copy.deepcopy(dict(module))
-    for context, source, put in _string_slots(translated):
+    for context, source, put in _string_slots(translated, core_id):
         put(translate(context, source))
     return translated
 
 
 def _string_slots(
-    module: dict[str, Any] | Mapping[str, Any],
+    module: dict[str, Any] | Mapping[str, Any], core_id: str
 ) -> Iterator[tuple[str, str, Callable[[str], None]]]:
-    prefix = f"{module['id']}:{module['version']}"
+    own = composed_id(core_id, str(module["id"]))
     if module.get("title"):
-        yield f"{prefix}:{LOCAL_SECTION_ID}:title", str(module["title"]), _setter(module, "title")
+        yield (
+            section_context(own, LOCAL_SECTION_ID, "title"),
+            str(module["title"]),
+            _setter(module, "title"),
+        )
     for item in module.get("items", ()):
-        item_id = item["id"]
+        item_id = str(item["id"])
         for name in ("text", "hint", "sms"):
             if item.get(name):
-                yield f"{prefix}:{item_id}:{name}", str(item[name]), _setter(item, name)
+                yield item_context(own, item_id, name), str(item[name]), _setter(item, name)
         for option in item.get("options", ()):
             yield (
-                f"{prefix}:{item_id}:option.{option['code']}",
+                item_option_context(own, item_id, str(option["code"])),
                 str(option["label"]),
                 _setter(option, "label"),
             )

@@ -29,12 +29,8 @@ from app.questionnaire import (
     QuestionnaireLibrary,
     UnknownQuestionnaire,
 )
-from app.questionnaire.modules import (
-    Translate,
-    compose_questionnaire,
-    no_translation,
-    translate_module,
-)
+from app.questionnaire.localisation import Translate, localise, visible_texts
+from app.questionnaire.modules import compose_questionnaire, no_translation
 from app.questionnaire.validation import check_questionnaire_data
 from app.questionnaire.yaml_file import read_questionnaire_yaml
 from app.services.codesign import LocalQuestionNotFound, options_of
@@ -121,11 +117,15 @@ def draft_module(
 def compose_for_preview(
     core_file_data: dict[str, Any], module: dict[str, Any], translate: Translate = no_translation
 ) -> tuple[Questionnaire | None, list[Problem]]:
-    """The composed questionnaire to preview, in the ``translate`` language; stores nothing."""
-    composed, _, problems = compose_questionnaire(
-        core_file_data, translate_module(module, translate), "preview"
-    )
-    return composed, problems
+    """The composed questionnaire to preview, in the ``translate`` language; stores nothing.
+
+    The whole questionnaire is localised as a carer would see it: the core's texts from the
+    core's translations, the local questions from the area's own (localisation.namespace).
+    """
+    composed, _, problems = compose_questionnaire(core_file_data, module, "preview")
+    if composed is None:
+        return None, problems
+    return localise(composed, translate), problems
 
 
 def _canonical(data: dict[str, Any]) -> str:
@@ -318,3 +318,30 @@ def published_definitions(session: Session) -> list[tuple[str, int, str]]:
             raise PublishedVersionDamaged(f"{row.questionnaire_id} v{row.version}")
         found.append((row.questionnaire_id, row.version, row.definition_json))
     return found
+
+
+def local_strings_to_translate(session: Session) -> list[tuple[str, str]]:
+    """Every published local question's texts, as (msgctxt, source), for the translators.
+
+    Each area's latest published version: what carers are asked now. (A question is
+    translated after publishing; the overlay serves an approval at once, no re-publishing.)
+    """
+    latest: dict[int, PublishedQuestionnaire] = {}
+    for row in session.scalars(
+        select(PublishedQuestionnaire).order_by(PublishedQuestionnaire.module_version)
+    ):
+        latest[row.area_id] = row
+    strings: dict[tuple[str, str], None] = {}
+    for row in latest.values():
+        composed = questionnaire_of(row)
+        if composed.based_on is None:
+            continue
+        for pair in visible_local_texts(composed):
+            strings[pair] = None
+    return list(strings)
+
+
+def visible_local_texts(composed: Questionnaire) -> list[tuple[str, str]]:
+    """The (msgctxt, source) pairs of a composed questionnaire's own (local) texts."""
+    own = f"{composed.id}:"
+    return [(context, text) for context, text in visible_texts(composed) if context.startswith(own)]

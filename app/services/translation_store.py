@@ -70,10 +70,11 @@ class StringKind(enum.StrEnum):
 def kind_of(context: str) -> StringKind:
     if not context:
         return StringKind.INTERFACE
-    if context.startswith("sms:"):
+    if context.startswith("sms:") or context == "sms keyword":
         return StringKind.SMS
-    # "<questionnaire id>:<version>:<item id>:<field>"
-    return StringKind.QUESTIONNAIRE if context.count(":") >= 3 else StringKind.INTERFACE
+    # Questionnaire texts are "<questionnaire id>:<where>" (localisation.py); interface
+    # contexts are plain words.
+    return StringKind.QUESTIONNAIRE if ":" in context else StringKind.INTERFACE
 
 
 def entry_key(context: str, source: str) -> str:
@@ -193,12 +194,29 @@ def template_messages(template: Catalog) -> list[Message]:
 
 
 def merged_entries(session: Session, files: CatalogueFiles, language: str) -> list[EntryView]:
-    """Every source string in the template, with the text a carer would be served from."""
+    """Every source string, with the text a carer would be served from.
+
+    The sources are the template catalogue (interface, core questionnaire, SMS) and the
+    published local questions of every area, which live in the database, not in a file.
+    """
+    from app.services.codesign_publishing import local_strings_to_translate
+
     check_language(language)
     catalogue = files.catalogue(language)
     rows = rows_for(session, language)
+    by_context: dict[str, TranslationEntry] = {}
+    for stored in rows.values():
+        if stored.source_plural is None:
+            by_context[stored.context] = stored
+    messages = template_messages(files.template())
+    in_template = {(message.context or "", source_of(message)[0]) for message in messages}
+    messages += [
+        Message(source, context=context)
+        for context, source in local_strings_to_translate(session)
+        if (context, source) not in in_template
+    ]
     entries = []
-    for message in template_messages(files.template()):
+    for message in messages:
         context = message.context or ""
         source, plural = source_of(message)
         row = rows.get((context, source))
@@ -218,6 +236,18 @@ def merged_entries(session: Session, files: CatalogueFiles, language: str) -> li
         found = catalogue.get(message.id, context=message.context) if catalogue else None
         if found is not None and source_of(found) == (source, plural):
             record = record_from_message(found)
+        elif plural is None and context in by_context and (found is None or not found.string):
+            # Translated in the app from an earlier wording (a reworded local question): kept,
+            # shown as outdated with the old and new English, never dropped.
+            earlier = by_context[context]
+            record = TranslationRecord(
+                context,
+                source,
+                None,
+                (earlier.translation,) if earlier.translation else (),
+                TranslationState.OUTDATED,
+                previous_source=earlier.source,
+            )
         else:
             record = missing(context, source, plural)
         entries.append(

@@ -158,17 +158,27 @@ def test_local_ids_are_made_from_any_label() -> None:
     assert local_item_id("!!!") == "local.question"
 
 
-def test_every_module_string_has_a_context_naming_module_version_item_and_field() -> None:
-    strings = dict(module_strings(faith_module()))
-    assert strings["north-riverside:1:local:title"] == "Questions from local groups"
-    assert strings["north-riverside:1:local.faith_needs:option.dk"] == "Don't know"
-    assert strings["north-riverside:1:local.more:text"] == "What else should the hospice know?"
-    assert "north-riverside:1:local.more:hint" not in strings
+def test_every_module_string_has_the_context_the_carers_page_looks_up(
+    core_data: dict[str, Any],
+) -> None:
+    from app.questionnaire.localisation import visible_texts
+
+    strings = dict(module_strings(faith_module(), "voices-core"))
+    own = "voices-core-north-riverside"
+    assert strings[f"{own}:section:local:title"] == "Questions from local groups"
+    assert strings[f"{own}:local.faith_needs:option:dk"] == "Don't know"
+    assert strings[f"{own}:local.more:text"] == "What else should the hospice know?"
+    assert f"{own}:local.more:hint" not in strings
+    # Exactly the local texts the localisation asks for: a translation is found where it is used.
+    composed, _data, problems = compose_questionnaire(core_data, faith_module())
+    assert composed is not None, problems
+    asked = {pair for pair in visible_texts(composed) if pair[0].startswith(f"{own}:")}
+    assert asked == set(strings.items())
 
 
 def test_translating_a_module_changes_only_its_strings() -> None:
     module = faith_module()
-    upper = translate_module(module, lambda _context, source: source.upper())
+    upper = translate_module(module, lambda _context, source: source.upper(), "voices-core")
     assert upper["items"][0]["options"][0] == {"code": "yes", "label": "YES"}
     assert upper["items"][1]["show_if"] == module["items"][1]["show_if"]
     assert module["items"][0]["options"][0]["label"] == "Yes"  # the original is untouched

@@ -332,9 +332,10 @@ def test_module_strings_of_a_draft_module_are_ready_for_translation(
 
     question = _approved(session, cast)
     module = publishing.draft_module(session, _area(session, "north-riverside"))
-    strings = dict(module_strings(module))
-    assert strings[f"north-riverside:1:{question.item_id}:text"] == FAITH.text
-    assert strings[f"north-riverside:1:{question.item_id}:option.dk"] == "Don't know"
+    strings = dict(module_strings(module, "voices-core"))
+    own = "voices-core-north-riverside"
+    assert strings[f"{own}:{question.item_id}:text"] == FAITH.text
+    assert strings[f"{own}:{question.item_id}:option:dk"] == "Don't know"
     assert json.loads(question.for_groups_json) == ["somali-community"]
 
 
