@@ -85,6 +85,22 @@ def percentile(ordered: Sequence[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
+def percentile_by_window(
+    points: Sequence[tuple[float, float]], window: float, pct: float
+) -> list[float]:
+    """The `pct` percentile of the values in each `window` seconds of (time, value) points.
+
+    A tail that is bounded stays level window after window; one that keeps rising is a queue
+    or a leak building up, whatever the whole run's percentile says.
+    """
+    if window <= 0:
+        raise ValueError("window must be positive")
+    buckets: dict[int, list[float]] = {}
+    for at, value in points:
+        buckets.setdefault(int(at // window), []).append(value)
+    return [percentile(sorted(buckets[i]), pct) for i in sorted(buckets)]
+
+
 # ----------------------------------------------------------------------------- memory trend
 
 

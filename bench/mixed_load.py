@@ -47,6 +47,7 @@ from bench.load_mix import (
     due_offsets,
     memory_trend,
     percentile,
+    percentile_by_window,
     weighted_sequence,
 )
 from bench.sms_webhook import PUBLIC_BASE_URL, raw_inbound
@@ -362,6 +363,11 @@ class LoadRun:
                 "late_p99_ms": percentile(late, 99) * 1000 if late else None,
             }
         ok_all = sorted(o.latency for o in self.outcomes if o.problem is None)
+        # Ten windows over the run: is the tail level, or rising as the run goes on?
+        window = max(1.0, self.seconds / 10)
+        by_window = percentile_by_window(
+            [(o.sent, o.latency * 1000) for o in self.outcomes if o.problem is None], window, 99
+        )
         return {
             "label": self.label,
             "mode": self.mode,
@@ -374,6 +380,8 @@ class LoadRun:
             "p50_ms": percentile(ok_all, 50) * 1000,
             "p99_ms": percentile(ok_all, 99) * 1000,
             "max_ms": (ok_all[-1] if ok_all else float("nan")) * 1000,
+            "window_s": window,
+            "p99_by_window_ms": by_window,
             "server_cpu_share": self.server_cpu_s / self.seconds if self.seconds else None,
             "server_cpu_ms_per_request": self.server_cpu_s / len(ok_all) * 1000 if ok_all else None,
             "kinds": per_kind,
@@ -662,6 +670,8 @@ def print_run_summary(summary: dict[str, Any], reference: dict[str, Any] | None)
         f" p99 {summary['p99_ms']:.1f} ms,"
         f" max {summary['max_ms']:.1f} ms"
     )
+    windows = ", ".join(f"{x:.0f}" for x in summary["p99_by_window_ms"])
+    print(f"  p99 in each {summary['window_s']:.0f} s window (ms): {windows}")
     if summary.get("server_cpu_ms_per_request") is not None:
         print(
             f"  server CPU: {summary['server_cpu_share']:.2f} of a core, "

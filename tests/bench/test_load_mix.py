@@ -15,6 +15,7 @@ from bench.load_mix import (
     due_offsets,
     memory_trend,
     percentile,
+    percentile_by_window,
     weighted_sequence,
 )
 from bench.mixed_load import decode_session_cookie
@@ -125,3 +126,12 @@ def test_session_cookie_payload_is_read_plain_or_compressed() -> None:
     packed = zlib.compress(json.dumps({"response_id": "xyz", "_permanent": True}).encode())
     cookie = "." + base64.urlsafe_b64encode(packed).decode().rstrip("=") + ".ts.sig"
     assert decode_session_cookie(cookie)["response_id"] == "xyz"
+
+
+def test_the_tail_is_given_window_by_window() -> None:
+    level = [(t / 10, 10.0 + (90.0 if t % 50 == 0 else 0.0)) for t in range(300)]
+    assert percentile_by_window(level, 10, 99) == [100.0, 100.0, 100.0]
+    rising = [(float(t), float(t)) for t in range(30)]
+    assert percentile_by_window(rising, 10, 50) == [4.0, 14.0, 24.0]
+    with pytest.raises(ValueError):
+        percentile_by_window(level, 0, 99)
