@@ -118,6 +118,12 @@ class Config:
     SMS_LANGUAGES = os.environ.get("SMS_LANGUAGES", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    # The organisation's own statements on the privacy, accessibility and contact pages
+    # (app/main/notices.py); the demo file describes a fictional organisation.
+    NOTICES_FILE = os.environ.get(
+        "NOTICES_FILE", str(PROJECT_ROOT / "app" / "data" / "notices.demo.yaml")
+    )
+
     # Translator uploads (docs/translation-review.md): a whole language's catalogue is well
     # under this; larger uploads get 413 before parsing.
     TRANSLATION_UPLOAD_MAX_BYTES = _env_int("TRANSLATION_UPLOAD_MAX_BYTES", 1024 * 1024)
@@ -193,7 +199,8 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, settings: dict[str, object]) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        required = ("SECRET_KEY", "DATABASE_URL", "NOTICES_FILE")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise ConfigurationError(
                 "Production needs these environment variables set: " + ", ".join(missing)

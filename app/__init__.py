@@ -29,6 +29,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.components import ComponentRenderer
 
     app.jinja_env.globals["component"] = ComponentRenderer(app.jinja_env)
+    from app.main.notices import register_notices
+
+    register_notices(app)
 
     from app.extensions import csrf, db, limiter, migrate
     from app.i18n.web import register_languages

@@ -131,6 +131,8 @@ def prepare(tmp: Path, slug: str, phones: list[str]) -> dict[str, str]:
         TWILIO_AUTH_TOKEN=secrets.token_hex(16),
         TWILIO_FROM_NUMBER="+447400123456",
         PUBLIC_BASE_URL=PUBLIC_BASE_URL,
+        # Production needs the organisation's statements; the demo organisation's will do here.
+        NOTICES_FILE=str(Path(__file__).resolve().parents[1] / "app/data/notices.demo.yaml"),
     )
     env.pop("FLASK_DEBUG", None)
     listing = tmp / "invitations.csv"

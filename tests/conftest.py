@@ -14,6 +14,14 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db, limiter
 
+DEMO_NOTICES = Path(__file__).resolve().parents[1] / "app" / "data" / "notices.demo.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _organisation_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production refuses to start without NOTICES_FILE; tests that build it use the demo's."""
+    monkeypatch.setenv("NOTICES_FILE", str(DEMO_NOTICES))
+
 
 def _database_url(tmp_dir: Path) -> str:
     # CI sets DATABASE_URL to a real PostgreSQL server; otherwise a real SQLite file (WAL).

@@ -72,7 +72,15 @@ def untransformed_text(
     soup: BeautifulSoup, data: list[str], data_selectors: tuple[str, ...] = ()
 ) -> list[str]:
     """Every visible text (and accessible name) still holding a plain Latin letter."""
-    skipped = ("script", "style", "nav.cv-language-switcher", ".cv-resume-code", *data_selectors)
+    # The organisation's own statements (app/main/notices.py) are its data, not our interface.
+    skipped = (
+        "script",
+        "style",
+        "nav.cv-language-switcher",
+        ".cv-resume-code",
+        ".cv-deployment-notice",
+        *data_selectors,
+    )
     for hidden in soup.select(", ".join(skipped)):
         hidden.decompose()
     pieces: list[str] = []
