@@ -107,7 +107,9 @@ def _migrations_dir() -> str:
 
 def _prepare_instance_folder(app: Flask) -> None:
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
-    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+    # A URI filename (sqlite:///file:...?uri=true, e.g. mode=ro) names an existing file;
+    # taking it as a path would create a stray "file:" folder in the working directory.
+    if uri.startswith("sqlite:///") and ":memory:" not in uri and "uri=true" not in uri:
         from pathlib import Path
 
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import event
 
@@ -94,3 +95,11 @@ def test_a_read_only_database_gives_a_kind_page_and_changes_nothing(
         db.engine.dispose()
     assert answers_in(writable) == before
     assert integrity(private_sqlite) == "ok"
+
+
+def test_opening_a_read_only_uri_creates_no_stray_folder(
+    private_sqlite: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app_on(private_sqlite, read_only=True)
+    assert not (tmp_path / "file:").exists()
