@@ -12,7 +12,7 @@ from sqlalchemy import event
 from app.extensions import db
 from app.services import areas as area_service
 from tests.conftest import make_app
-from tests.page_checks import SurveyWalker, parse_page
+from tests.page_checks import SurveyWalker
 from tests.reliability.conftest import integrity
 from tests.survey.test_bad_input import walk_to
 from tests.survey.test_journey import answers_in, start_open_link
