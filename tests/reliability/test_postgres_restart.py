@@ -1,7 +1,7 @@
-"""PostgreSQL restarted under load: kind 503 pages while it is down, nothing committed is lost,
-and gunicorn recovers by itself (pool pre-ping) once it is back.
+"""PostgreSQL restarted under load: kind 503s, nothing committed lost, recovery by itself.
 
-Runs in CI's PostgreSQL pass (DATABASE_URL=postgresql...), against a private throwaway server
+While the server is down carers get a kind 503 page; once it is back gunicorn recovers on its
+own (pool pre-ping). Runs in CI's PostgreSQL pass (DATABASE_URL=postgresql...), against a private throwaway server
 the test may stop and start: CI's own server is shared by the whole suite.
 """
 
