@@ -1,8 +1,8 @@
 """PostgreSQL restarted under load: kind 503s, nothing committed lost, recovery by itself.
 
 While the server is down carers get a kind 503 page; once it is back gunicorn recovers on its
-own (pool pre-ping). Runs in CI's PostgreSQL pass (DATABASE_URL=postgresql...), against a private throwaway server
-the test may stop and start: CI's own server is shared by the whole suite.
+own (pool pre-ping). Runs in CI's PostgreSQL pass (DATABASE_URL=postgresql...), against a
+private throwaway server the test may stop and start: CI's own server is shared by the suite.
 """
 
 from __future__ import annotations
