@@ -71,4 +71,4 @@ def _rollback_quietly() -> None:
     try:
         db.session.rollback()
     except OperationalError:
-        db.session.invalidate()
+        db.session().invalidate()
