@@ -23,9 +23,14 @@ def private_sqlite(migrated_database: str, tmp_path: Path) -> Path:
     if source is None:
         pytest.skip("SQLite file faults: this run uses PostgreSQL (DATABASE_URL)")
     target = tmp_path / "faults.db"
-    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         original.backup(copy)
-    copy.close()
+        # No free pages left behind by earlier tests: a "full disk" must really be full.
+        copy.execute("VACUUM")
+    finally:
+        original.close()
+        copy.close()
     return target
 
 

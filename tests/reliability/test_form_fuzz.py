@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import Rule
 
 from app import create_app
@@ -244,3 +245,13 @@ def test_signed_twilio_webhooks_with_hostile_fields_never_fail(
             tally.record("twilio", "signed", path, reply.status_code)
     print(f"\nwebhook fuzz: {tally.requests} requests, statuses {sorted(tally.statuses.items())}")
     assert not tally.failures, "\n".join(tally.failures[:40])
+
+
+def test_an_id_beyond_the_database_integer_range_matches_no_route(app: Flask) -> None:
+    # PostgreSQL refused 2147483648 in an INTEGER comparison, and the query failed with a 500.
+    urls = app.url_map.bind("localhost")
+    with pytest.raises(NotFound):
+        urls.match("/admin/users/2147483648/reset-link", method="POST")
+    assert urls.match("/admin/users/2147483647/reset-link", method="POST")[1] == {
+        "user_id": 2147483647
+    }
