@@ -11,13 +11,28 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_class
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """Flask's int converter, capped at PostgreSQL's INTEGER maximum.
+
+    A larger id in a URL (/admin/users/2147483648/...) made PostgreSQL refuse the query
+    (NumericValueOutOfRange), a 500; now it simply matches no route, a 404 like any unknown id.
+    """
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build an application for the named configuration, with optional test overrides."""
     app = Flask(__name__, instance_relative_config=True)
+    # Before any route exists: every <int:...> id must fit the database's integer column.
+    app.url_map.converters["int"] = DatabaseIdConverter
     chosen: type[Config] = config_class(config_name)
     app.config.from_object(chosen)
     app.config.update(chosen.from_environment())
@@ -113,7 +128,9 @@ def _migrations_dir() -> str:
 
 def _prepare_instance_folder(app: Flask) -> None:
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
-    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+    # A URI filename (sqlite:///file:...?uri=true, e.g. mode=ro) names an existing file;
+    # taking it as a path would create a stray "file:" folder in the working directory.
+    if uri.startswith("sqlite:///") and ":memory:" not in uri and "uri=true" not in uri:
         from pathlib import Path
 
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

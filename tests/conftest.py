@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from app import create_app
@@ -21,6 +22,22 @@ DEMO_NOTICES = Path(__file__).resolve().parents[1] / "app" / "data" / "notices.d
 def _organisation_notices(monkeypatch: pytest.MonkeyPatch) -> None:
     """Production refuses to start without NOTICES_FILE; tests that build it use the demo's."""
     monkeypatch.setenv("NOTICES_FILE", str(DEMO_NOTICES))
+
+
+# Property tests run hypothesis's 100 examples each in CI; `pytest --hypothesis-profile=long`
+# runs 20x as many (docs/reliability.md records the counts). Tests that fix max_examples
+# themselves keep their own count in both.
+settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def scaled_examples(in_ci: int) -> int:
+    """A slow property test's example count: `in_ci` normally, 20x under the long profile."""
+    return in_ci * max(1, settings().max_examples // 100)
 
 
 def _database_url(tmp_dir: Path) -> str:

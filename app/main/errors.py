@@ -7,6 +7,7 @@ import secrets
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,17 @@ def register_error_handlers(app: Flask) -> None:
             return _server_error(status)
         return render_template(_PAGES.get(status, "errors/400.html"), status=status), status
 
+    @app.errorhandler(OperationalError)
+    def database_unavailable(_error: OperationalError) -> tuple[str, int, dict[str, str]]:
+        # The database is down, restarting, read-only or out of disk: the transaction never
+        # committed, so nothing is half-saved. Say so kindly and ask for a retry, rather than
+        # a 500 that sounds like the carer's answers broke something.
+        _rollback_quietly()
+        error_id = secrets.token_hex(4)
+        log.error("database unavailable %s: %s", error_id, type(_error.orig).__name__)
+        page = render_template("errors/503.html", error_id=error_id)
+        return page, 503, {"Retry-After": "60"}
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:
         from app.extensions import db
@@ -50,3 +62,13 @@ def register_error_handlers(app: Flask) -> None:
         error_id = secrets.token_hex(4)
         log.error("server error %s: status %s", error_id, status)
         return render_template("errors/500.html", error_id=error_id), status
+
+
+def _rollback_quietly() -> None:
+    """End the failed transaction; with the database gone even the rollback can fail."""
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except OperationalError:
+        db.session().invalidate()

@@ -146,12 +146,17 @@ class TwilioTransport:
     @staticmethod
     def _call(action: Callable[[], _T]) -> _T:
         import requests
-        from twilio.base.exceptions import TwilioRestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
 
         try:
             return action()
         except TwilioRestException as problem:
             raise _classify_rest_error(problem.status, problem.code) from problem
+        except TwilioException as problem:
+            # Not a REST error: the client raises this plain kind when a message-list page
+            # comes back 5xx ("Unable to fetch page"). Uncaught, it stopped the whole worker;
+            # the outcome is unknown, so look it up again later, never send blindly.
+            raise AmbiguousSendError(f"Twilio client error: {type(problem).__name__}") from problem
         except requests.exceptions.ConnectTimeout as problem:
             raise TransientSendError("could not connect to Twilio (timeout)") from problem
         except requests.exceptions.ConnectionError as problem:
