@@ -30,12 +30,13 @@ from app.questionnaire import (
     UnknownQuestionnaire,
 )
 from app.questionnaire.localisation import Translate, localise, visible_texts
-from app.questionnaire.modules import compose_questionnaire, no_translation
+from app.questionnaire.modules import compose_questionnaire, module_strings, no_translation
 from app.questionnaire.validation import check_questionnaire_data
 from app.questionnaire.yaml_file import read_questionnaire_yaml
 from app.services.codesign import LocalQuestionNotFound, options_of
 from app.services.errors import ServiceError
 from app.services.transactions import begin_write
+from config import Config
 
 MODULE_TITLE = "Questions from local groups"
 
@@ -321,10 +322,12 @@ def published_definitions(session: Session) -> list[tuple[str, int, str]]:
 
 
 def local_strings_to_translate(session: Session) -> list[tuple[str, str]]:
-    """Every published local question's texts, as (msgctxt, source), for the translators.
+    """Every local question's texts, as (msgctxt, source), for the translators.
 
-    Each area's latest published version: what carers are asked now. (A question is
-    translated after publishing; the overlay serves an approval at once, no re-publishing.)
+    Each area's latest published version (what carers are asked now) and its approved
+    questions not yet published, so translators can finish before the commissioner
+    publishes. The contexts carry no version: a translation made now serves the next
+    version as soon as it is published.
     """
     latest: dict[int, PublishedQuestionnaire] = {}
     for row in session.scalars(
@@ -337,6 +340,22 @@ def local_strings_to_translate(session: Session) -> list[tuple[str, str]]:
         if composed.based_on is None:
             continue
         for pair in visible_local_texts(composed):
+            strings[pair] = None
+    approved_areas = session.scalars(
+        select(Area)
+        .where(
+            Area.id.in_(
+                select(LocalQuestion.area_id).where(
+                    LocalQuestion.status == LocalQuestionStatus.APPROVED
+                )
+            )
+        )
+        .order_by(Area.id)
+    )
+    for area in approved_areas:
+        published = latest.get(area.id)
+        core_id = published.core_id if published is not None else Config.DEFAULT_QUESTIONNAIRE
+        for pair in module_strings(draft_module(session, area), core_id):
             strings[pair] = None
     return list(strings)
 

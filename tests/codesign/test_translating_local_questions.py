@@ -78,3 +78,49 @@ def test_the_local_strings_are_those_of_each_areas_latest_version(app: Flask) ->
     own = {context for context in strings if context.startswith("voices-core-north-riverside:")}
     assert own == set(strings) and QUESTION in strings.values()
     assert {"English", "Polish", "Both"} <= set(strings.values())
+
+
+def approve_without_publishing(app: Flask) -> None:
+    """A facilitator proposes and the commissioner approves a question, not yet published."""
+    from app.models import Area, CommunityGroup, RoleAssignment, User
+    from app.services import codesign
+
+    with app.app_context():
+        session = db.session()
+        area = session.scalars(select(Area).where(Area.slug == "north-riverside")).one()
+        group = session.scalars(
+            select(CommunityGroup).where(CommunityGroup.slug == "polish-community")
+        ).one()
+        fay = User(email="fay@example.org", password_hash="-")
+        fay.assignments = [RoleAssignment(role="group_facilitator", community_group_id=group.id)]
+        cora = User(email="cora@example.nhs.uk", password_hash="-")
+        cora.assignments = [RoleAssignment(role="commissioner", area_id=area.id)]
+        session.add_all([fay, cora])
+        session.commit()
+        question = codesign.propose(
+            session,
+            fay,
+            group=group,
+            area=area,
+            data=codesign.ProposalInput(
+                question_type="single",
+                text=QUESTION,
+                option_labels=("English", "Polish", "Both"),
+                reason="Several families had no interpreter.",
+            ),
+        )
+        codesign.submit_for_review(session, fay, question)
+        codesign.review(session, cora, question, "approve")
+
+
+def test_a_translator_can_finish_before_the_commissioner_publishes(app: Flask) -> None:
+    """The issue's order: approve, translate and approve the translation, then publish."""
+    make_places(app)
+    approve_without_publishing(app)
+    assert local_entry(app).record.state is TranslationState.MISSING
+    translate_and_approve(app, POLISH)
+    assert local_entry(app).record.state is TranslationState.APPROVED
+    with app.app_context():
+        from app.services.codesign_publishing import local_strings_to_translate as strings
+
+        assert (local_entry(app).record.context, QUESTION) in strings(db.session())
