@@ -49,11 +49,30 @@ class SenderDetails:
 
 
 @lru_cache(maxsize=1)
+def _texts_file() -> Mapping[str, Mapping[str, object]]:
+    data: Mapping[str, Mapping[str, object]] = yaml.safe_load(
+        TEXTS_FILE.read_text(encoding="utf-8")
+    )
+    return data
+
+
 def catalogue() -> Mapping[str, Mapping[str, str]]:
-    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    """Every text by language and name (a counting text by its "other" form)."""
     return {
-        str(language): {str(key): normalise_sms_text(str(text)) for key, text in texts.items()}
-        for language, texts in data.items()
+        str(language): {
+            str(key): normalise_sms_text(str(text["other"] if isinstance(text, dict) else text))
+            for key, text in texts.items()
+        }
+        for language, texts in _texts_file().items()
+    }
+
+
+def plural_texts() -> Mapping[str, tuple[str, str]]:
+    """The English texts that count something (``%(count)s``): name -> (one, other)."""
+    return {
+        str(key): (normalise_sms_text(str(text["one"])), normalise_sms_text(str(text["other"])))
+        for key, text in _texts_file()[FALLBACK_LANGUAGE].items()
+        if isinstance(text, dict)
     }
 
 
@@ -73,8 +92,17 @@ def budget_for(text: str, budget: tuple[int, int]) -> int:
 
 def sms_text(name: str, language: str, **fields: object) -> str:
     """The named text in the carer's language, from the catalogues (English until translated)."""
-    english = catalogue()[FALLBACK_LANGUAGE][name]
-    translated = str(translations_for(language).upgettext(sms_context(name), english))
+    plural = plural_texts().get(name)
+    if plural is not None:
+        # The catalogue holds as many forms as the language needs for this count.
+        count = int(str(fields["count"]))
+        english = plural[0] if count == 1 else plural[1]
+        translated = str(
+            translations_for(language).unpgettext(sms_context(name), plural[0], plural[1], count)
+        )
+    else:
+        english = catalogue()[FALLBACK_LANGUAGE][name]
+        translated = str(translations_for(language).upgettext(sms_context(name), english))
     try:
         return fit_for_sms(translated % fields)
     except (KeyError, ValueError, TypeError):

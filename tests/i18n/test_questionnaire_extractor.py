@@ -5,7 +5,7 @@ from app.i18n.questionnaire_extractor import extract_questionnaire
 from app.i18n.sms_extractor import extract_sms_texts
 from app.questionnaire import load_questionnaire
 from app.questionnaire.localisation import localise, visible_texts
-from app.sms.texts import TEXTS_FILE, catalogue
+from app.sms.texts import TEXTS_FILE, catalogue, plural_texts
 from config import PROJECT_ROOT
 
 CORE = PROJECT_ROOT / "questionnaires" / "voices-core" / "v1.yaml"
@@ -76,5 +76,8 @@ def test_sms_texts_are_extracted_under_their_names() -> None:
     with TEXTS_FILE.open("rb") as handle:
         found = {message: line for line, _k, message, _c in extract_sms_texts(handle, [], [], {})}
     english = catalogue()["en"]
-    assert {context for context, _text in found} == {f"sms:{name}" for name in english}
+    assert {message[0] for message in found} == {f"sms:{name}" for name in english}
     assert ("sms:help", english["help"]) in found
+    # A text that counts questions is a plural entry: its English "one" and "other" forms.
+    one, other = plural_texts()["intro"]
+    assert ("sms:intro", one, other) in found and "short question " in one

@@ -88,17 +88,20 @@ def over_budget(translated: Catalog) -> list[tuple[str, int, str]]:
         context = message.context or ""
         if not message.id or message_state(message) == "missing":
             continue
-        if context.startswith("sms:"):
-            name = context.removeprefix("sms:")
-            text = str(message.string) % FIELDS
-            budget = budget_for(text, TEXT_BUDGETS.get(name, DEFAULT_BUDGET))
-        elif context.endswith(":sms"):
-            text = str(message.string).replace("{person}", "your brother or sister")
-            budget = budget_for(text, PROMPT_BUDGET)
-        else:
-            continue
-        if sms_segments(text) > budget:
-            problems.append((context, sms_segments(text), text))
+        # A counting text (plural entry) has one form per plural category: check each.
+        forms = message.string if isinstance(message.string, tuple | list) else [message.string]
+        for form in forms:
+            if context.startswith("sms:"):
+                name = context.removeprefix("sms:")
+                text = str(form) % FIELDS
+                budget = budget_for(text, TEXT_BUDGETS.get(name, DEFAULT_BUDGET))
+            elif context.endswith(":sms"):
+                text = str(form).replace("{person}", "your brother or sister")
+                budget = budget_for(text, PROMPT_BUDGET)
+            else:
+                continue
+            if sms_segments(text) > budget:
+                problems.append((context, sms_segments(text), text))
     return problems
 
 
@@ -114,3 +117,17 @@ def test_the_budget_check_catches_a_long_urdu_text() -> None:
     english = catalogue()["en"]["later"]
     translated[english] = Message(english, "ٹھیک ہے۔ " * 40, context="sms:later")
     assert [problem[0] for problem in over_budget(translated)] == ["sms:later"]
+
+
+def test_the_number_of_questions_takes_each_languages_plural_form(app: Flask) -> None:
+    """Polish: 22 pytania, 25 pytań; English: 1 question, 11 questions (Babel's plural rules)."""
+    fields = {**FIELDS}
+    with app.app_context():
+        english_one = sms_text("intro", "en", **{**fields, "count": 1})
+        english_many = sms_text("intro", "en", **{**fields, "count": 11})
+        polish_22 = sms_text("intro", "pl", **{**fields, "count": 22})
+        polish_25 = sms_text("intro", "pl", **{**fields, "count": 25})
+    assert "1 short question by text" in english_one
+    assert "11 short questions by text" in english_many
+    assert "22 krótkie pytania" in polish_22
+    assert "25 krótkich pytań" in polish_25
