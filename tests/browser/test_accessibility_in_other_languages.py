@@ -1,13 +1,17 @@
 """Every respondent page type in every language, in Chromium: axe-clean, right lang and dir.
 
 One browser page per language walks the survey by direct URLs where it can (a question page
-is open at any point of the carer's route), runs axe-core on each page type, and checks that
-<html lang dir> stay in the chosen language, including on pages with no response behind them
-(the 404 page, the public pages) and after the answers are deleted.
+is open at any point of the carer's route), in an area whose questionnaire adds a co-designed
+multiple-choice question (the core has none, nor any number or date question), runs axe-core
+on each page type, and checks that <html lang dir> stay in the chosen language, including on
+pages with no response behind them (the 404 page, the public pages) and after the answers are
+deleted.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -18,10 +22,13 @@ from playwright.sync_api import Page
 from app.i18n.languages import PSEUDO_LANGUAGE, language, language_codes
 
 from .axe_helpers import axe_violations, format_violations
+from .conftest import REPO_ROOT, _server_env
 from .server_support import LiveServer
 
 pytestmark = pytest.mark.browser
 
+# An area whose questionnaire adds a co-designed multiple-choice question (the core has none).
+LOCAL_AREA = "languages-local-area"
 START = "/a/demo-area"
 # Question pages of the core on every carer's route, whatever they answer first.
 SINGLE_CHOICE_PAGE = "about-relationship"
@@ -35,6 +42,7 @@ PAGE_TYPES = (
     "person",
     "single choice",
     "free text",
+    "multiple choice",
     "saved",
     "resume",
     "check answers",
@@ -55,6 +63,7 @@ class LanguageWalk:
     page: Page
     base_url: str
     code: str
+    multiple_choice_page: str
     problems: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
 
@@ -91,7 +100,7 @@ class LanguageWalk:
 
 
 def walk_every_page_type(walk: LanguageWalk) -> None:
-    walk.open(f"{START}?lang={walk.code}")
+    walk.open(f"/a/{LOCAL_AREA}?lang={walk.code}")
     walk.check("welcome")
     walk.submit()
     walk.check("consent")
@@ -111,6 +120,9 @@ def walk_every_page_type(walk: LanguageWalk) -> None:
     ):
         walk.open(f"/survey/q/{page_id}")
         walk.check(label)
+    walk.open(f"/survey/q/{walk.multiple_choice_page}")
+    assert walk.page.locator('main form input[type="checkbox"]').count() == 4, walk.page.url
+    walk.check("multiple choice")
     walk.submit('main form button[value="save_and_exit"]')
     walk.check("saved")
     resume_code = walk.code_shown()
@@ -137,11 +149,28 @@ def walk_every_page_type(walk: LanguageWalk) -> None:
         walk.check(path)
 
 
+@pytest.fixture(scope="module")
+def multiple_choice_page(live_server: LiveServer) -> str:
+    """The page id of a multiple-choice question published in LOCAL_AREA's questionnaire."""
+    seeded = subprocess.run(
+        [sys.executable, "-m", "tests.browser.seed_local_question", LOCAL_AREA],
+        cwd=REPO_ROOT,
+        env=_server_env(live_server.log_path.parent / "browser.db"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    return seeded.stdout.strip().splitlines()[-1]
+
+
 @pytest.mark.parametrize("code", [*language_codes(), PSEUDO_LANGUAGE])
 def test_every_page_type_has_no_axe_violations_in_every_language(
-    live_server: LiveServer, new_page: Callable[..., Page], code: str
+    live_server: LiveServer, new_page: Callable[..., Page], multiple_choice_page: str, code: str
 ) -> None:
-    walk = LanguageWalk(new_page(bypass_csp=True), live_server, code)
+    page = new_page(bypass_csp=True)
+    walk = LanguageWalk(page, live_server, code, multiple_choice_page)
     try:
         walk_every_page_type(walk)
     except AssertionError as stopped:
