@@ -21,7 +21,7 @@ from playwright.sync_api import Page
 
 from app.i18n.languages import PSEUDO_LANGUAGE, language, language_codes
 
-from .axe_helpers import axe_violations, format_violations
+from .axe_helpers import axe_source, axe_violations, format_violations
 from .conftest import REPO_ROOT, _server_env
 from .server_support import LiveServer
 
@@ -170,6 +170,8 @@ def test_every_page_type_has_no_axe_violations_in_every_language(
     live_server: LiveServer, new_page: Callable[..., Page], multiple_choice_page: str, code: str
 ) -> None:
     page = new_page(bypass_csp=True)
+    # axe loads with each page rather than by a separate round trip before every check.
+    page.context.add_init_script(script=axe_source())
     walk = LanguageWalk(page, live_server, code, multiple_choice_page)
     try:
         walk_every_page_type(walk)
