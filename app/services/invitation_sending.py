@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.i18n.questionnaires import localised
 from app.models import (
     Contact,
     ConversationState,
@@ -51,6 +52,8 @@ def compose_invitation_text(
     link: str,
 ) -> str:
     """The invitation or reminder, naming the person if that still fits the segment budget."""
+    # "your partner" must be in the carer's language too, not English inside a Welsh text.
+    questionnaire = localised(questionnaire, language).questionnaire
     answers = {}
     if questionnaire.piping and questionnaire.piping.relationship_item and relationship:
         answers[questionnaire.piping.relationship_item] = relationship

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -63,7 +63,7 @@ def area(app: Flask) -> str:
     return "north-riverside"
 
 
-def write_invitation_csv(path: Path, rows: list[Mapping[str, str]]) -> Path:
+def write_invitation_csv(path: Path, rows: Sequence[Mapping[str, str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
         writer.writeheader()
