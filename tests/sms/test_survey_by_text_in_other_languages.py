@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from gettext import c2py
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,8 @@ from app.sms.texts import (
     PROMPT_BUDGET,
     TEXT_BUDGETS,
     budget_for,
-    catalogue,
     fit_for_sms,
+    plural_texts,
     question_prompt,
     sms_text,
     sms_wording,
@@ -99,11 +100,20 @@ def core(app: Flask) -> Questionnaire:
     return library.get(app.config["DEFAULT_QUESTIONNAIRE"])
 
 
-def po_translation(app: Flask, language: str, context: str, english: str) -> str:
-    """The msgstr the translators wrote, read straight from the language's .po file."""
+def po_translation(
+    app: Flask, language: str, context: str, english: str | tuple[str, str], count: int = 0
+) -> str:
+    """The msgstr the translators wrote, read straight from the language's .po file.
+
+    For a counting text (a plural entry) the form the language's plural rule picks for count.
+    """
     path = po_path(Path(app.config["TRANSLATIONS_DIR"]), language)
-    message = read_catalogue(path, language).get(english, context=context)
+    translated = read_catalogue(path, language)
+    message = translated.get(english, context=context)
     assert message is not None and message.string, (language, context)
+    if isinstance(message.string, tuple | list):
+        form = c2py(translated.plural_expr)(count)
+        return normalise_sms_text(str(message.string[form]))
     return normalise_sms_text(str(message.string))
 
 
@@ -149,8 +159,10 @@ def test_the_whole_short_survey_by_text_in_the_carers_language(
     with app.app_context():
         assert invitation.body == sms_text("invitation", language, **filled)
         assert invitation.body != sms_text("invitation", "en", **filled)
-    english_invitation = catalogue()["en"]["invitation"]
-    written = po_translation(app, language, sms_context("invitation"), english_invitation)
+    english_invitation = plural_texts()["invitation"]
+    written = po_translation(
+        app, language, sms_context("invitation"), english_invitation, filled["count"]
+    )
     assert invitation.body == fit_for_sms(written % filled)
     assert "Reply YES" not in invitation.body and person.name_of_person in invitation.body
     assert_within_budget(invitation.body, TEXT_BUDGETS["invitation"])
