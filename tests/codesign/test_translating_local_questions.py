@@ -16,11 +16,12 @@ from app.services import translations
 from app.services.audit import Actor
 from app.services.codesign_publishing import local_strings_to_translate
 from tests.auth.staff_helpers import make_places
+from tests.codesign.local_question_steps import LANGUAGE_QUESTION, approve_question
 from tests.codesign.test_versions_on_the_web import publish_one_question, start_with_consent
 from tests.page_checks import parse_page
 
 OLA = Actor(7, "ola@example.org")
-QUESTION = "Which language would you have liked the hospital to use?"
+QUESTION = LANGUAGE_QUESTION.text
 POLISH = "W jakim języku szpital powinien był z Państwem rozmawiać?"
 
 
@@ -82,35 +83,8 @@ def test_the_local_strings_are_those_of_each_areas_latest_version(app: Flask) ->
 
 def approve_without_publishing(app: Flask) -> None:
     """A facilitator proposes and the commissioner approves a question, not yet published."""
-    from app.models import Area, CommunityGroup, RoleAssignment, User
-    from app.services import codesign
-
     with app.app_context():
-        session = db.session()
-        area = session.scalars(select(Area).where(Area.slug == "north-riverside")).one()
-        group = session.scalars(
-            select(CommunityGroup).where(CommunityGroup.slug == "polish-community")
-        ).one()
-        fay = User(email="fay@example.org", password_hash="-")
-        fay.assignments = [RoleAssignment(role="group_facilitator", community_group_id=group.id)]
-        cora = User(email="cora@example.nhs.uk", password_hash="-")
-        cora.assignments = [RoleAssignment(role="commissioner", area_id=area.id)]
-        session.add_all([fay, cora])
-        session.commit()
-        question = codesign.propose(
-            session,
-            fay,
-            group=group,
-            area=area,
-            data=codesign.ProposalInput(
-                question_type="single",
-                text=QUESTION,
-                option_labels=("English", "Polish", "Both"),
-                reason="Several families had no interpreter.",
-            ),
-        )
-        codesign.submit_for_review(session, fay, question)
-        codesign.review(session, cora, question, "approve")
+        approve_question(db.session(), "north-riverside", LANGUAGE_QUESTION, "polish-community")
 
 
 def test_a_translator_can_finish_before_the_commissioner_publishes(app: Flask) -> None:

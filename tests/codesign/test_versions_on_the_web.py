@@ -2,56 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Answer, Area, CommunityGroup, Response, RoleAssignment, User
-from app.questionnaire import QuestionnaireLibrary
-from app.services import codesign
+from app.models import Answer, Area, Response
 from app.services import codesign_publishing as publishing
 from tests.auth.staff_helpers import csrf_token, make_places
+from tests.codesign.local_question_steps import LANGUAGE_QUESTION, approve_and_publish
 from tests.page_checks import parse_page
 
 
 def publish_one_question(app: Flask) -> str:
     """Publish one approved local question for north-riverside; its page id."""
+    item_id = approve_and_publish(app, "north-riverside", LANGUAGE_QUESTION, "polish-community")
     with app.app_context():
-        session = db.session()
-        area = session.scalars(select(Area).where(Area.slug == "north-riverside")).one()
-        group = session.scalars(
-            select(CommunityGroup).where(CommunityGroup.slug == "polish-community")
-        ).one()
-        fay = User(email="fay@example.org", password_hash="-")
-        fay.assignments = [RoleAssignment(role="group_facilitator", community_group_id=group.id)]
-        cora = User(email="cora@example.nhs.uk", password_hash="-")
-        cora.assignments = [RoleAssignment(role="commissioner", area_id=area.id)]
-        session.add_all([fay, cora])
-        session.commit()
-        question = codesign.propose(
-            session,
-            fay,
-            group=group,
-            area=area,
-            data=codesign.ProposalInput(
-                question_type="single",
-                text="Which language would you have liked the hospital to use?",
-                option_labels=("English", "Polish", "Both"),
-                reason="Several families had no interpreter.",
-            ),
-        )
-        codesign.submit_for_review(session, fay, question)
-        codesign.review(session, cora, question, "approve")
-        library = QuestionnaireLibrary(Path(app.config["QUESTIONNAIRES_DIR"]))
-        core = library.get(app.config["DEFAULT_QUESTIONNAIRE"])
-        published = publishing.publish_area_module(
-            session, cora, area, publishing.core_data(library, core)
-        )
-        composed = publishing.questionnaire_of(published)
-        return composed.item(question.item_id).page_id
+        area = db.session.scalars(select(Area).where(Area.slug == "north-riverside")).one()
+        latest = publishing.published_versions(db.session(), area.id)[0]  # newest first
+        return publishing.questionnaire_of(latest).item(item_id).page_id
 
 
 def start_with_consent(app: Flask) -> FlaskClient:

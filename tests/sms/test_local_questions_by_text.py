@@ -5,51 +5,28 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Answer, Area, CommunityGroup, Response, RoleAssignment, User
-from app.questionnaire import QuestionnaireLibrary
+from app.models import Answer, Response
 from app.services import codesign
-from app.services import codesign_publishing as publishing
+from tests.codesign.local_question_steps import approve_and_publish
 from tests.fake_twilio.support import TextingCarer
 from tests.sms.conftest import AMIRA
 
+PRIEST = codesign.ProposalInput(
+    question_type="yes_no",
+    text="Could a priest visit when you asked?",
+    sms_text="Could a priest visit when you asked? 1 Yes 2 No 3 Don't know",
+    reason="Families told us priests were turned away.",
+)
+
 
 def publish_priest_question(app: Flask, area_slug: str) -> str:
-    with app.app_context():
-        session = db.session()
-        area = session.scalars(select(Area).where(Area.slug == area_slug)).one()
-        group = session.scalars(select(CommunityGroup)).first()
-        assert group is not None
-        fay = User(email="fay@example.org", password_hash="-")
-        fay.assignments = [RoleAssignment(role="group_facilitator", community_group_id=group.id)]
-        cora = User(email="cora@example.nhs.uk", password_hash="-")
-        cora.assignments = [RoleAssignment(role="commissioner", area_id=area.id)]
-        session.add_all([fay, cora])
-        session.commit()
-        question = codesign.propose(
-            session,
-            fay,
-            group=group,
-            area=area,
-            data=codesign.ProposalInput(
-                question_type="yes_no",
-                text="Could a priest visit when you asked?",
-                sms_text="Could a priest visit when you asked? 1 Yes 2 No 3 Don't know",
-                reason="Families told us priests were turned away.",
-            ),
-        )
-        codesign.submit_for_review(session, fay, question)
-        codesign.review(session, cora, question, "approve")
-        library = QuestionnaireLibrary(Path(app.config["QUESTIONNAIRES_DIR"]))
-        core = library.get(app.config["DEFAULT_QUESTIONNAIRE"])
-        publishing.publish_area_module(session, cora, area, publishing.core_data(library, core))
-        return question.item_id
+    return approve_and_publish(app, area_slug, PRIEST)
 
 
 def test_the_local_question_comes_after_the_core_short_form(
