@@ -11,6 +11,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import write_po
 
+from app.i18n.po_files import repair_previous_sources
+
 PROJECT_NAME = "Carer Voices"
 DOMAIN = "messages"
 # Flask-Babel's lazy forms, and N_ for texts marked where they are defined (the engine's error
@@ -87,7 +89,8 @@ def render_po(catalog: Catalog, *, previous: bool = True) -> str:
         include_previous=previous,
         ignore_obsolete=False,
     )
-    return buffer.getvalue().decode("utf-8")
+    # Babel wraps a long previous source across #| lines without quotes: write it validly.
+    return repair_previous_sources(buffer.getvalue().decode("utf-8"))
 
 
 _LINE_NUMBER = re.compile(r":\d+(?=\s|$)")

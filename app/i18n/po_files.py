@@ -7,6 +7,7 @@ An outdated entry shows translators the source it was translated from; Babel wri
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -109,3 +110,37 @@ def _read_cached(path: Path) -> Catalog | None:
     with _cache_lock:
         _cache[path] = (stamp, catalogue)
     return catalogue
+
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def repair_previous_sources(po_text: str) -> str:
+    """Rewrite each ``#|`` block as valid PO: one keyword line with one quoted string each.
+
+    Babel's writer wraps a previous source like a comment, breaking a quoted string across
+    ``#|`` lines without quotes, which gettext tools (and a second read) cannot follow.
+    Joining a block's lines with the space the wrapping removed restores the text exactly.
+    """
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        joined = " ".join(line[2:].strip() for line in block)
+        parts = re.split(r"(?:^|\s)(msgctxt|msgid_plural|msgid)\s+(?=\")", joined)
+        # parts: ['', keyword, strings, keyword, strings, ...]
+        for keyword, strings in zip(parts[1::2], parts[2::2], strict=False):
+            text = "".join(_QUOTED.findall(strings))
+            out.append(f'#| {keyword} "{text}"')
+        block.clear()
+
+    for line in po_text.split("\n"):
+        if line.startswith("#|"):
+            block.append(line)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.access.permissions import Scope
 from app.i18n import states
-from app.i18n.po_files import CatalogueFiles
+from app.i18n.po_files import CatalogueFiles, repair_previous_sources
 from app.i18n.states import PlaceholderMismatch, TranslationRecord, TranslationState
 from app.models import TranslationEntry
 from app.services.audit import Actor, AuditAction, add_event
@@ -86,7 +86,7 @@ def export_po(session: Session, files: CatalogueFiles, language: str) -> bytes:
         catalogue[message.id] = message
     buffer = BytesIO()
     write_po(buffer, catalogue, include_previous=True, width=_NO_WRAPPING, sort_output=False)
-    return buffer.getvalue()
+    return repair_previous_sources(buffer.getvalue().decode("utf-8")).encode("utf-8")
 
 
 def _revision_date(
