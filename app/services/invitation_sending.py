@@ -21,6 +21,7 @@ from app.models import (
 )
 from app.models.clock import utc_now
 from app.questionnaire import Questionnaire, QuestionnaireLibrary, person_phrase, sms_segments
+from app.services.codesign_publishing import current_questionnaire_for_area
 from app.services.contacts import contact_details, is_opted_out
 from app.services.encryption import ContactCipher
 from app.services.outbox import queue_message
@@ -107,9 +108,14 @@ def queue_invitation_text(
     details = contact_details(cipher, contact)
     if not details.link_token:
         return False
+    # The area's published version (core + local questions) is what the carer will be asked,
+    # so the invitation counts its texts, not only the core's.
+    questionnaire = current_questionnaire_for_area(
+        session, invitation.area_id, library.get(invitation.questionnaire_id)
+    )
     body = compose_invitation_text(
         kind,
-        library.get(invitation.questionnaire_id),
+        questionnaire,
         settings,
         language=invitation.language,
         person_name=details.person_name,

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Answer, Response
 from app.services import codesign
 from tests.codesign.local_question_steps import approve_and_publish
+from tests.fake_twilio.server import FakeTwilio
 from tests.fake_twilio.support import TextingCarer
 from tests.sms.conftest import AMIRA
 
@@ -35,9 +36,13 @@ def test_the_local_question_comes_after_the_core_short_form(
     area: str,
     invite: Callable[..., None],
     carer: Callable[[str], TextingCarer],
+    fake: FakeTwilio,
 ) -> None:
     item_id = publish_priest_question(app, area)
     invite(AMIRA)
+    # The invitation counts the area's texts: the core's short form and the local question.
+    [invitation] = fake.sent_to(AMIRA)
+    assert "answer 12 short questions" in invitation.body
     amira = carer(AMIRA)
     # Answer each core question with "1" (a valid answer to every choice and text question),
     # whatever the short form holds, until the local question comes; it must come last.
