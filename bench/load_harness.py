@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import platform
+import secrets
 import signal
 import socket
 import statistics
@@ -67,6 +68,30 @@ class RunResult:
 
 
 # ----------------------------------------------------------------------------- servers
+
+
+def production_sms_env(database_url: str, public_base_url: str) -> dict[str, str]:
+    """The environment for the app in production settings, texting through a fake Twilio.
+
+    Fresh secrets each run; the demo organisation's notices (production needs some).
+    """
+    from cryptography.fernet import Fernet
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_hex(32),
+        CARER_VOICES_ENV="production",
+        CONTACT_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        SMS_BACKEND="twilio",
+        TWILIO_ACCOUNT_SID="AC" + secrets.token_hex(16),
+        TWILIO_AUTH_TOKEN=secrets.token_hex(16),
+        TWILIO_FROM_NUMBER="+447400123456",
+        PUBLIC_BASE_URL=public_base_url,
+        NOTICES_FILE=str(ROOT / "app" / "data" / "notices.demo.yaml"),
+    )
+    env.pop("FLASK_DEBUG", None)
+    return env
 
 
 def free_port() -> int:

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import base64
-import csv
-import json
 import os
 import queue
 import secrets
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
-
 from bench.load_harness import (
-    CLI_TIMEOUT_S,
     GUNICORN_ARGS,
     HOST,
     REQUEST_TIMEOUT_S,
-    ROOT,
     Server,
     _exchange,
     _reply_problem,
@@ -40,18 +29,26 @@ from bench.load_harness import (
     run_cli,
     write_results,
 )
+from bench.load_ledger import Ledger, check_ledger, print_ledger
 from bench.load_mix import (
-    LedgerDiff,
-    after_warmup,
-    compare_ledger,
     due_offsets,
-    memory_trend,
     percentile,
     percentile_by_window,
     weighted_sequence,
 )
-from bench.sms_webhook import PUBLIC_BASE_URL, raw_inbound
-from bench.web_survey import Browser
+from bench.mixed_load_report import judge, loadavg_text, print_run_summary
+from bench.mixed_load_setup import (
+    SMS_FIRST_ITEM,
+    SmsCarer,
+    WebCarer,
+    database_url,
+    phone,
+    prepare,
+    sms_option_codes,
+    text_in,
+    walk_in,
+)
+from bench.worker_memory import MemorySampler, print_memory
 
 # The model (PERFORMANCE.md): a census of ~470,000 invitations a year gives a national peak of
 # ~90 requests/s at a 10x burst. The load runs at 5x that peak; docs/performance.md shows the sum.
@@ -59,15 +56,6 @@ MODELLED_PEAK_RPS = 90.0
 PEAK_MULTIPLE = 5.0
 MIX = {"page": 70, "save": 25, "sms": 5}
 OVERLOAD_CLIENTS = 64
-# "Bounded" tail for the overload run, from PERFORMANCE.md's targets: overload at 64 clients has
-# p99 <= 500 ms (web) and the SMS webhook p99 <= 1 s at 64 clients; and nothing may time out.
-OVERLOAD_P99_MS = {"page": 500.0, "save": 500.0, "sms": 1000.0}
-WORKER_RSS_LIMIT_MIB = 120.0
-# Caches (templates, rendered components, the questionnaire) fill in the first minute or two:
-# a trend is only judged over a run long enough for the steady part to dominate.
-TREND_MIN_SPAN_S = 300.0
-
-AREA_NAME = "Mixed load area"
 # Pages a carer can re-answer at any time without changing their route: (page, item, values).
 # Values alternate, so every save changes a stored answer in a full save transaction.
 CYCLED_PAGES = (
@@ -76,144 +64,8 @@ CYCLED_PAGES = (
     ("about-ethnicity", "about.ethnicity", ("white", "asian")),
     ("about-religion", "about.religion", ("none", "christian")),
 )
-# The walk each web carer takes before the load (answers included in the ledger).
-JOURNEY = (
-    ("about-relationship", "about.relationship", "child"),
-    ("about-age", "about.age_band", "75_84"),
-    ("about-sex", "about.sex", "female"),
-    ("about-illness", "about.cause_group", "cancer"),
-    ("about-place-of-death", "about.place_of_death", "hospital"),
-    ("about-ethnicity", "about.ethnicity", "white"),
-    ("about-religion", "about.religion", "none"),
-)
 # Each SMS carer, after YES: answer the first question, go BACK, answer it differently, BACK...
 SMS_CYCLE = ("1", "BACK", "2", "BACK")
-SMS_FIRST_ITEM = "overall.rating"
-
-
-# ----------------------------------------------------------------------------- set-up
-
-
-def decode_session_cookie(cookie: str) -> dict[str, Any]:
-    """The (signed, not encrypted) Flask session payload, read without checking the signature."""
-    compressed = cookie.startswith(".")
-    payload = cookie.lstrip(".").split(".", 1)[0]
-    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    data = json.loads(zlib.decompress(raw) if compressed else raw)
-    if not isinstance(data, dict):
-        raise ValueError("session cookie is not a JSON object")
-    return data
-
-
-def phone(run_tag: int, n: int) -> str:
-    # A valid UK mobile range; the tag keeps numbers apart between runs on one PostgreSQL.
-    return f"+4479111{run_tag * 1000 + n:05d}"
-
-
-def database_url(tmp: Path) -> str:
-    """SQLite in the temporary folder, unless DATABASE_URL names a PostgreSQL database."""
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith(("postgresql", "postgres")):
-        return given
-    return f"sqlite:///{tmp / 'mixed.db'}"
-
-
-def prepare(tmp: Path, slug: str, phones: list[str]) -> dict[str, str]:
-    """Migrate, add the area and invite the SMS carers, all through the app's own CLI."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url(tmp),
-        SECRET_KEY=secrets.token_hex(32),
-        CARER_VOICES_ENV="production",
-        CONTACT_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-        SMS_BACKEND="twilio",
-        TWILIO_ACCOUNT_SID="AC" + secrets.token_hex(16),
-        TWILIO_AUTH_TOKEN=secrets.token_hex(16),
-        TWILIO_FROM_NUMBER="+447400123456",
-        PUBLIC_BASE_URL=PUBLIC_BASE_URL,
-        # Production needs the organisation's statements; the demo organisation's will do here.
-        NOTICES_FILE=str(Path(__file__).resolve().parents[1] / "app/data/notices.demo.yaml"),
-    )
-    env.pop("FLASK_DEBUG", None)
-    listing = tmp / "invitations.csv"
-    with listing.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["phone", "area", "community_group", "language"])
-        for number in phones:
-            writer.writerow([number, slug, "", "en"])
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for args in (
-        ["db", "upgrade"],
-        ["areas", "add", slug, AREA_NAME],
-        ["invitations", "import", str(listing)],
-    ):
-        done = subprocess.run(
-            flask + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT_S
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return env
-
-
-# ----------------------------------------------------------------------------- carers and ledger
-
-
-@dataclass
-class Ledger:
-    """Everything the server acknowledged, as the clients saw it."""
-
-    web: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (response, item)
-    sms_answers: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (phone, item)
-    sms_sids: dict[str, str] = field(default_factory=dict)  # MessageSid -> phone
-    saves_acknowledged: int = 0
-    sms_answers_acknowledged: int = 0
-    uncertain: set[tuple[str, str]] = field(default_factory=set)  # a request failed: unknown
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-@dataclass
-class WebCarer:
-    browser: Browser
-    response_id: str
-    next_after: dict[str, str]  # page -> where a good save redirects
-    turn: int = 0
-
-
-@dataclass
-class SmsCarer:
-    number: str
-    turn: int = 0
-
-
-def walk_in(port: int, slug: str, ledger: Ledger) -> WebCarer:
-    """One carer: open link, start, consent, no name, then the journey's pages, each saved."""
-    b = Browser(port)
-    b.expect("GET", f"/a/{slug}", 200)
-    b.expect("POST", f"/a/{slug}/start", 302, {"group": ""}, "/survey/consent")
-    b.expect("GET", "/survey/consent", 200)
-    b.expect("POST", "/survey/consent", 302, {"consent": "yes"}, "/survey/person")
-    b.expect("GET", "/survey/person", 200)
-    b.expect("POST", "/survey/person", 302, {"person_name": ""}, "/survey/q/about-relationship")
-    response_id = str(decode_session_cookie(b.cookie)["response_id"])
-    next_after: dict[str, str] = {}
-    for page_id, item, value in JOURNEY:
-        page = b.expect("GET", f"/survey/q/{page_id}", 200)
-        if f'name="{item}"' not in page:
-            raise RuntimeError(f"journey: /survey/q/{page_id} does not show {item}")
-        form = {"csrf_token": b.csrf, "page_id": page_id, item: value}
-        status, where, _ = b.request("POST", f"/survey/q/{page_id}", form)
-        if status != 302:
-            raise RuntimeError(f"journey: POST /survey/q/{page_id} gave {status}")
-        next_after[page_id] = where.split("://", 1)[-1].split("/", 1)[-1]
-        ledger.web[(response_id, item)] = value
-    return WebCarer(b, response_id, next_after)
-
-
-def text_in(port: int, token: str, carer: SmsCarer, body: str) -> tuple[str, bytes]:
-    """One signed inbound text: the MessageSid and the raw request."""
-    payload = raw_inbound(port, token, carer.number, body, forged=False)
-    sid = payload.split(b"MessageSid=", 1)[1].split(b"&", 1)[0].decode("ascii")
-    return sid, payload
 
 
 # ----------------------------------------------------------------------------- requests
@@ -476,238 +328,6 @@ def closed_loop(
     return LoadRun(label, "closed", wall, outcomes, len(outcomes), 0)
 
 
-# ----------------------------------------------------------------------------- memory
-
-
-class MemorySampler:
-    """Every `interval` s, each gunicorn worker's RSS from /proc, with the requests done so far."""
-
-    def __init__(self, master_pid: int, interval: float) -> None:
-        self.master_pid = master_pid
-        self.interval = interval
-        self.samples: list[dict[str, float]] = []  # t, pid, rss_mib, requests
-        self.requests_done = 0
-        self.pandas_seen: set[int] = set()
-        self._stop = threading.Event()
-        self._start = time.perf_counter()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(self.interval + 5)
-
-    def _workers(self) -> list[int]:
-        path = Path(f"/proc/{self.master_pid}/task/{self.master_pid}/children")
-        try:
-            return [int(p) for p in path.read_text().split()]
-        except OSError:
-            return []
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            now = time.perf_counter() - self._start
-            for pid in self._workers():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                rss_kib = next(
-                    (
-                        int(line.split()[1])
-                        for line in status.splitlines()
-                        if line.startswith("VmRSS:")
-                    ),
-                    0,
-                )
-                self.samples.append(
-                    {
-                        "t": now,
-                        "pid": pid,
-                        "rss_mib": rss_kib / 1024,
-                        "requests": self.requests_done,
-                    }
-                )
-                if pid not in self.pandas_seen and _imports_pandas(pid):
-                    self.pandas_seen.add(pid)
-            self._stop.wait(self.interval)
-
-    def report(self) -> dict[str, Any]:
-        per_worker: dict[str, Any] = {}
-        for pid in sorted({int(s["pid"]) for s in self.samples}):
-            points = [(s["t"], s["rss_mib"]) for s in self.samples if int(s["pid"]) == pid]
-            whole = memory_trend(points)
-            steady = memory_trend(after_warmup(points))
-            per_worker[str(pid)] = {
-                "samples": len(points),
-                "span_s": points[-1][0] - points[0][0],
-                "first_mib": points[0][1],
-                "last_mib": points[-1][1],
-                "max_mib": max(p[1] for p in points),
-                "slope_mib_per_min_whole": whole.slope_mib_per_min,
-                "slope_mib_per_min_steady": steady.slope_mib_per_min,
-                "fitted_growth_mib_steady": steady.fitted_growth_mib,
-                "residual_sd_mib_steady": steady.residual_sd_mib,
-                "growing": steady.growing,
-            }
-        return {
-            "interval_s": self.interval,
-            "workers": per_worker,
-            "requests_at_end": self.requests_done,
-            "pandas_imported_by": sorted(self.pandas_seen),
-            "samples": self.samples,
-        }
-
-
-def _imports_pandas(pid: int) -> bool:
-    try:
-        return "/pandas/" in Path(f"/proc/{pid}/maps").read_text()
-    except OSError:
-        return False
-
-
-# ----------------------------------------------------------------------------- database check
-
-
-def stored_answers(
-    url: str, slug: str
-) -> tuple[dict[tuple[str, str], str | None], dict[tuple[int, str], str | None], dict[str, int]]:
-    """Web answers by (response, item); SMS answers by (conversation, item); SID -> conversation."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            web_rows = connection.execute(
-                text(
-                    "SELECT r.response_id, a.item_id, a.value FROM answers a "
-                    "JOIN responses r ON r.id = a.response_id JOIN areas ar ON ar.id = r.area_id "
-                    "WHERE ar.slug = :slug AND r.channel = 'web'"
-                ),
-                {"slug": slug},
-            ).all()
-            sms_rows = connection.execute(
-                text(
-                    "SELECT c.id, a.item_id, a.value FROM answers a "
-                    "JOIN sms_conversations c ON c.response_id = a.response_id "
-                    "JOIN invitations i ON i.id = c.invitation_id "
-                    "JOIN areas ar ON ar.id = i.area_id "
-                    "WHERE ar.slug = :slug"
-                ),
-                {"slug": slug},
-            ).all()
-            sid_rows = connection.execute(
-                text(
-                    "SELECT s.message_sid, c.id FROM sms_inbound s "
-                    "JOIN sms_conversations c ON c.id = s.conversation_id "
-                    "JOIN invitations i ON i.id = c.invitation_id "
-                    "JOIN areas ar ON ar.id = i.area_id "
-                    "WHERE ar.slug = :slug"
-                ),
-                {"slug": slug},
-            ).all()
-    finally:
-        engine.dispose()
-    web = {(str(r[0]), str(r[1])): r[2] for r in web_rows}
-    sms = {(int(r[0]), str(r[1])): r[2] for r in sms_rows}
-    sids = {str(r[0]): int(r[1]) for r in sid_rows}
-    return web, sms, sids
-
-
-def check_ledger(url: str, slug: str, ledger: Ledger) -> dict[str, Any]:
-    web_stored, sms_stored, sids_stored = stored_answers(url, slug)
-    web_expected = {k: v for k, v in ledger.web.items() if k not in ledger.uncertain}
-    web_stored_cmp = {k: v for k, v in web_stored.items() if k not in ledger.uncertain}
-    web_diff = compare_ledger(web_expected, web_stored_cmp)
-    # Every acknowledged MessageSid is stored, and stored for the conversation of its sender.
-    conversation_of: dict[str, int] = {}
-    for sid, number in ledger.sms_sids.items():
-        if sid in sids_stored:
-            conversation_of.setdefault(number, sids_stored[sid])
-    sid_expected = {
-        sid: str(conversation_of.get(number)) for sid, number in ledger.sms_sids.items()
-    }
-    sid_stored = {sid: str(conv) for sid, conv in sids_stored.items()}
-    sid_diff = compare_ledger(sid_expected, sid_stored)
-    phone_of = {conv: number for number, conv in conversation_of.items()}
-    sms_stored_by_phone = {
-        (phone_of.get(conv, f"conversation {conv}"), item): value
-        for (conv, item), value in sms_stored.items()
-    }
-    sms_expected = {k: v for k, v in ledger.sms_answers.items() if k not in ledger.uncertain}
-    sms_stored_cmp = {k: v for k, v in sms_stored_by_phone.items() if k not in ledger.uncertain}
-    sms_diff = compare_ledger(sms_expected, sms_stored_cmp)
-
-    def described(diff: LedgerDiff[Any]) -> dict[str, Any]:
-        return {
-            "compared": diff.compared,
-            "missing": len(diff.missing),
-            "wrong": len(diff.wrong),
-            "extra": len(diff.extra),
-            "examples": [str(k) for k in (diff.missing + diff.wrong + diff.extra)[:5]],
-            "exact": diff.exact,
-        }
-
-    return {
-        "web_saves_acknowledged": ledger.saves_acknowledged,
-        "sms_answers_acknowledged": ledger.sms_answers_acknowledged,
-        "sms_texts_acknowledged": len(ledger.sms_sids),
-        "uncertain_keys": len(ledger.uncertain),
-        "web_answers": described(web_diff),
-        "sms_inbound_rows": described(sid_diff),
-        "sms_answers": described(sms_diff),
-        "exact": web_diff.exact and sid_diff.exact and sms_diff.exact,
-    }
-
-
-# ----------------------------------------------------------------------------- report
-
-
-def print_run_summary(summary: dict[str, Any], reference: dict[str, Any] | None) -> None:
-    print(
-        f"\n{summary['label']} ({summary['mode']} loop, {summary['seconds']:.0f} s): "
-        f"{summary['rps']:.1f} req/s, sent {summary['sent']}"
-        + (f" of {summary['planned']} planned" if summary["mode"] == "open" else "")
-        + f", errors {summary['errors']}, p50 {summary['p50_ms']:.1f} ms,"
-        f" p99 {summary['p99_ms']:.1f} ms,"
-        f" max {summary['max_ms']:.1f} ms"
-    )
-    windows = ", ".join(f"{x:.0f}" for x in summary["p99_by_window_ms"])
-    print(f"  p99 in each {summary['window_s']:.0f} s window (ms): {windows}")
-    if summary.get("server_cpu_ms_per_request") is not None:
-        print(
-            f"  server CPU: {summary['server_cpu_share']:.2f} of a core, "
-            f"{summary['server_cpu_ms_per_request']:.2f} ms per request"
-        )
-    if reference is not None:
-        print(
-            f"  reference {reference['label']}: {reference['rps']:.1f} req/s, p50 "
-            f"{reference['p50_ms']:.1f} ms, p99 {reference['p99_ms']:.1f} ms,"
-            f" errors {reference['errors']}"
-            f"  -> ratios: req/s {ratio(summary['rps'], reference['rps'])}, p99 "
-            f"{ratio(summary['p99_ms'], reference['p99_ms'])}"
-        )
-    if summary["label"].startswith("hello"):
-        return  # every hello request is the same GET: a split by the mix's kinds says nothing
-    for kind, k in summary["kinds"].items():
-        late = f"  late p99 {k['late_p99_ms']:.1f} ms" if k["late_p99_ms"] is not None else ""
-        print(
-            f"  {kind:<5} sent {k['sent']:7d}  ok {k['ok']:7d}  errors {k['errors']:3d}  "
-            f"{k['rps']:7.1f} req/s  p50 {k['p50_ms']:7.1f} ms  p99 {k['p99_ms']:7.1f} ms  "
-            f"max {k['max_ms']:7.1f} ms{late}"
-        )
-        for sample in k["error_samples"]:
-            print(f"        error: {sample}")
-
-
-def loadavg_text(loadavg: tuple[float, float, float]) -> str:
-    return " ".join(f"{x:.2f}" for x in loadavg)
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b else "n/a"
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.mixed_load", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="CI-sized run, under a minute")
@@ -872,99 +492,6 @@ def main(argv: list[str] | None = None) -> int:
         records += [{"run": "memory", **memory}, {"run": "ledger", **ledger_check}]
         write_results("mixed_load", started, machine, config, records, summaries, passed_all)
     return 0 if passed_all else 1
-
-
-def sms_option_codes() -> tuple[str, ...]:
-    """The stored codes of the first SMS question's options 1, 2, ... (as "1" and "2" mean)."""
-    from app.questionnaire import QuestionnaireLibrary
-
-    questionnaire = QuestionnaireLibrary(ROOT / "questionnaires").get("voices-core")
-    return tuple(questionnaire.item(SMS_FIRST_ITEM).option_codes)
-
-
-def judge(
-    args: argparse.Namespace,
-    runs: dict[str, dict[str, Any]],
-    memory: dict[str, Any],
-    ledger_check: dict[str, Any],
-) -> dict[str, tuple[bool, str]]:
-    mixed, overload = runs["mixed"], runs["overload"]
-    verdicts: dict[str, tuple[bool, str]] = {}
-    achieved = mixed["rps"]
-    verdicts["mixed: zero errors"] = (
-        mixed["errors"] == 0,
-        f"{mixed['errors']} errors in {mixed['sent']}",
-    )
-    verdicts["mixed: rate held"] = (
-        mixed["not_sent"] == 0 and achieved >= 0.95 * args.rate,
-        f"{achieved:.1f} of {args.rate:g} req/s, {mixed['not_sent']} not sent",
-    )
-    verdicts["every acknowledged answer stored (exact)"] = (
-        bool(ledger_check["exact"]),
-        f"web {ledger_check['web_answers']['compared']} keys, SMS texts "
-        f"{ledger_check['sms_inbound_rows']['compared']}, SMS answers "
-        f"{ledger_check['sms_answers']['compared']}; uncertain {ledger_check['uncertain_keys']}",
-    )
-    over_ok = overload["errors"] == 0
-    details = []
-    for kind, k in overload["kinds"].items():
-        limit = OVERLOAD_P99_MS[kind]
-        over_ok = over_ok and k["p99_ms"] <= limit
-        details.append(f"{kind} p99 {k['p99_ms']:.0f}/{limit:.0f} ms max {k['max_ms']:.0f} ms")
-    verdicts["overload: no errors, bounded tail"] = (
-        over_ok,
-        f"{overload['errors']} errors; " + ", ".join(details),
-    )
-    workers = memory.get("workers", {})
-    growing = [pid for pid, w in workers.items() if w["growing"]]
-    biggest = max((w["max_mib"] for w in workers.values()), default=float("nan"))
-    span = min((w["span_s"] for w in workers.values()), default=0.0)
-    if span >= TREND_MIN_SPAN_S:
-        verdicts["worker memory: no growth trend"] = (
-            bool(workers) and not growing,
-            f"{len(workers)} workers, growing: {growing or 'none'}",
-        )
-    else:
-        print(
-            f"worker memory trend not judged: {span:.0f} s of samples, under "
-            f"{TREND_MIN_SPAN_S:.0f} s (caches are still filling); the fit is shown for information"
-        )
-    verdicts[f"worker memory <= {WORKER_RSS_LIMIT_MIB:.0f} MiB"] = (
-        biggest <= WORKER_RSS_LIMIT_MIB,
-        f"largest {biggest:.1f} MiB after {memory.get('requests_at_end', 0)} requests",
-    )
-    verdicts["web workers do not import pandas"] = (
-        not memory.get("pandas_imported_by"),
-        f"pandas in {memory.get('pandas_imported_by') or 'no worker'}",
-    )
-    return verdicts
-
-
-def print_memory(memory: dict[str, Any]) -> None:
-    print(
-        f"\nworker memory (RSS every {memory.get('interval_s')} s; trend fitted after 20% warm-up):"
-    )
-    for pid, w in memory.get("workers", {}).items():
-        print(
-            f"  pid {pid}: {w['samples']} samples, {w['first_mib']:.1f} -> {w['last_mib']:.1f} MiB "
-            f"(max {w['max_mib']:.1f}); slope {w['slope_mib_per_min_steady']:+.3f} MiB/min, fitted "
-            f"growth {w['fitted_growth_mib_steady']:+.2f} MiB vs noise sd "
-            f"{w['residual_sd_mib_steady']:.2f} MiB -> {'GROWING' if w['growing'] else 'flat'}"
-        )
-
-
-def print_ledger(check: dict[str, Any]) -> None:
-    print(
-        f"\nledger: {check['web_saves_acknowledged']} web saves and "
-        f"{check['sms_answers_acknowledged']} SMS answers acknowledged "
-        f"({check['sms_texts_acknowledged']} texts)"
-    )
-    for name in ("web_answers", "sms_inbound_rows", "sms_answers"):
-        d = check[name]
-        print(
-            f"  {name:<17} compared {d['compared']:6d}  missing {d['missing']}  wrong {d['wrong']}"
-            f"  extra {d['extra']}  {'exact' if d['exact'] else 'DIFFERENT ' + str(d['examples'])}"
-        )
 
 
 if __name__ == "__main__":

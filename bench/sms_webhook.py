@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import secrets
 import sqlite3
 import subprocess
@@ -16,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
 
 from bench.load_harness import (
@@ -34,6 +32,7 @@ from bench.load_harness import (
     machine_info,
     measured,
     print_run,
+    production_sms_env,
     run_cli,
     run_load,
     summarise,
@@ -55,21 +54,7 @@ def phone(n: int) -> str:
 
 def prepare(tmp: Path, clients: int) -> dict[str, str]:
     """A throwaway SQLite database with one invited carer per client, via the app's own CLI."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
-        SECRET_KEY=secrets.token_hex(32),
-        CARER_VOICES_ENV="production",
-        CONTACT_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-        SMS_BACKEND="twilio",
-        TWILIO_ACCOUNT_SID="AC" + secrets.token_hex(16),
-        TWILIO_AUTH_TOKEN=secrets.token_hex(16),
-        TWILIO_FROM_NUMBER="+447400123456",
-        PUBLIC_BASE_URL=PUBLIC_BASE_URL,
-        # Production needs the organisation's statements; the demo organisation's will do here.
-        NOTICES_FILE=str(Path(__file__).resolve().parents[1] / "app/data/notices.demo.yaml"),
-    )
-    env.pop("FLASK_DEBUG", None)
+    env = production_sms_env(f"sqlite:///{tmp / 'bench.db'}", PUBLIC_BASE_URL)
     listing = tmp / "invitations.csv"
     with listing.open("w", newline="") as handle:
         writer = csv.writer(handle)

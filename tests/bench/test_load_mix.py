@@ -18,7 +18,7 @@ from bench.load_mix import (
     percentile_by_window,
     weighted_sequence,
 )
-from bench.mixed_load import decode_session_cookie
+from bench.mixed_load_setup import decode_session_cookie
 
 
 def test_the_mix_has_exact_proportions_in_every_hundred() -> None:
