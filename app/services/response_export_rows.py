@@ -90,7 +90,7 @@ def row_batches(
     """
     last_id = 0
     while True:
-        responses = connection.execute(_batch_statement(which, last_id, batch_size)).all()
+        responses = connection.execute(batch_statement(which, last_id, batch_size)).all()
         if not responses:
             return
         rows: list[list[str]] = []
@@ -134,9 +134,10 @@ def row_batches(
         last_id = responses[-1].id
 
 
-def _batch_statement(
+def batch_statement(
     which: ExportFilter, last_id: int, batch_size: int
 ) -> Select[int, str, str, int, str, str, str, str, str, datetime | None]:
+    """The next batch of responses after ``last_id`` (keyset), with their fixed columns."""
     group = aliased(CommunityGroup)
     return (
         select(

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from app.models import Answer, Area, CommunityGroup, Response
+from app.models import Answer
 from app.questionnaire import Questionnaire, deserialise_answer, off_path_items
 from app.services.response_codebook import (
     MISSING_REASONS,
@@ -50,7 +50,7 @@ from app.services.response_export import (
     matching_count,
     other_questionnaires,
 )
-from app.services.response_export_rows import ExportFilter
+from app.services.response_export_rows import ExportFilter, batch_statement
 
 __all__ = ["STATS_FORMATS", "ExportCodeUnknown", "StatsFormat", "export_responses_stats"]
 
@@ -218,32 +218,10 @@ def _response_batches(
     connection: Connection, which: ExportFilter, batch_size: int
 ) -> Iterator[Batch]:
     """(fixed columns, answers by item id incl. None for skipped) per response, by keyset."""
-    group = aliased(CommunityGroup)
     last_id = 0
     while True:
-        statement = (
-            select(
-                Response.id,
-                Response.response_id,
-                Response.questionnaire_id,
-                Response.questionnaire_version,
-                Area.slug,
-                group.slug,
-                Response.language,
-                Response.channel,
-                Response.status,
-                Response.submitted_at,
-            )
-            .join(Area, Area.id == Response.area_id)
-            .outerjoin(group, group.id == Response.community_group_id)
-            .where(
-                Response.questionnaire_id == which.questionnaire_id,
-                Response.id > last_id,
-                *which.conditions(),
-            )
-            .order_by(Response.id)
-            .limit(batch_size)
-        )
+        # The same keyset query as the CSV export, so both files hold the same responses.
+        statement = batch_statement(which, last_id, batch_size)
         rows = connection.execute(statement).all()
         if not rows:
             return
