@@ -83,7 +83,7 @@ def test_train_writes_a_model_that_summarise_can_use(
     with_model = access_row("--model", str(model_path))
     # The model learnt from the labels that waiting all night is a complaint; VADER alone
     # reads the sentence as neutral, so the flag visibly changes the summary.
-    assert with_model["n_theme"] == 4 and with_model["pct_negative"] == 100.0
+    assert with_model["pct"] == 33.3 and with_model["pct_negative"] == 100.0
     assert access_row()["pct_negative"] != with_model["pct_negative"]
 
 
