@@ -137,6 +137,10 @@ class Config:
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
     # Rate-limit counters: in memory for one process; production sets a redis:// URL.
     RATELIMIT_STORAGE_URI = "memory://"
+    # A moving window counts the last 60 seconds at every attempt. The default fixed window
+    # restarts its count a minute after the first failure, which let 9 guesses through in
+    # 12 seconds across the restart; "the 6th failure within 60 s" must hold at any moment.
+    RATELIMIT_STRATEGY = "moving-window"
     # Contact details and message texts are deleted this many days after the round closes.
     RETENTION_DAYS_AFTER_CLOSE = _env_int("RETENTION_DAYS_AFTER_CLOSE", 90)
     # How many proxies in front of the app set each X-Forwarded-* header (0: trust none).

@@ -72,7 +72,8 @@ def theme_tables(
     if only_group is not None:
         summary = summary.loc[summary["group"] == only_group]
     hidden = summary["suppressed"].astype(bool)
-    shown = summary.loc[~hidden & (summary["n_theme"].fillna(0) > 0)]
+    # The percentage, not the (rounded, possibly blank) count, says whether a theme came up.
+    shown = summary.loc[~hidden & (summary["pct"].fillna(0) > 0)]
     shown = shown.sort_values(["group", "pct"], ascending=[True, False], kind="stable")
     shown = shown.groupby("group", sort=False).head(THEMES_PER_GROUP)
     suppressed_groups = summary.loc[hidden].drop_duplicates("group").assign(theme="")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import MINIMUM_BASE, SENSITIVE_BREAKDOWNS
+from analysis.disclosure import MINIMUM_BASE, SENSITIVE_BREAKDOWNS, round_counts
 from analysis.themes.pipeline import AnalysedComments
 
 AWAITING_TRANSLATION = "awaiting_translation"
@@ -111,8 +111,12 @@ def summarise_breakdown(analysed: AnalysedComments, breakdown: str) -> pd.DataFr
         long["theme"] == AWAITING_TRANSLATION, ["pct_positive", "pct_negative", "distinctiveness_z"]
     ] = np.nan
     hidden = long["group"].isin(suppressed_groups(sizes, breakdown))
+    # Every group here is below national level: its counts are published the NHS Digital way
+    # (1-7 blank, others to the nearest 5), like every sub-national count, here in the analysis
+    # so no caller can forget it. The percentages above come from the exact counts.
+    for column in ("n_comments", "n_theme"):
+        long[column] = round_counts(long[column])
     # A suppressed group shows nothing but its name and the flag: not even its size.
-    long = long.astype({"n_comments": "Int64", "n_theme": "Int64"})
     long.loc[hidden, SUMMARY_COLUMNS[3:9]] = pd.NA
     long["suppressed"] = hidden.to_numpy()
     long.insert(0, "breakdown", breakdown)

@@ -35,6 +35,12 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "POST /codesign/areas/south-vale/publish": ("login", 400, 404, 403, 403, 403),
     "GET /codesign/groups/polish-community/invite": ("login", 200, 200, 404, 200, 404),
     "GET /codesign/groups/vale-carers/invite": ("login", 200, 404, 404, 404, 404),
+    "GET /codesign/areas/north-riverside/preview": ("login", 200, 200, 403, 403, 403),
+    "GET /codesign/areas/south-vale/preview": ("login", 200, 404, 403, 403, 403),
+    "GET /codesign/areas/no-such-area/preview": ("login", 404, 404, 403, 403, 403),
+    "GET /codesign/groups/polish-community/counts.json": ("login", 200, 200, 404, 200, 404),
+    "GET /codesign/groups/vale-carers/counts.json": ("login", 200, 404, 404, 404, 404),
+    "GET /codesign/groups/no-such-group/counts.json": ("login", 404, 404, 404, 404, 404),
 }
 
 

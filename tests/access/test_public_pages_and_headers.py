@@ -173,3 +173,4 @@ def test_production_error_pages_show_an_error_id_and_no_traceback(
     assert "quote error" in text
     assert "Traceback" not in text and "must not be shown" not in text
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert_security_headers(response)  # the error page is a response like any other

@@ -266,3 +266,41 @@ def test_weights_and_an_area_with_its_own_breakdown(
     # 30 north ratings, all excellent, at weight 2; 41 south ratings at weight 1: 60 / 101.
     assert oe.iloc[0]["value"] == pytest.approx(59.4)
     assert oe.iloc[0]["n"] == 71
+
+
+def test_casemix_changes_the_standardised_values_and_none_turns_it_off(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, questionnaire: QuestionnaireData
+) -> None:
+    # The worked example of docs/methodology.md: north is young, south is old.
+    def ages(area: str, age: str, hits: int, others: int) -> list[dict[str, str]]:
+        return repeat(hits, area=area, about__age_band=age, overall__rating="excellent") + repeat(
+            others, area=area, about__age_band=age, overall__rating="good"
+        )
+
+    rows = ages("north", "18_64", 10, 5) + ages("north", "85_plus", 1, 4)
+    rows += ages("south", "18_64", 2, 3) + ages("south", "85_plus", 3, 12)
+    path = tmp_path / "ages.csv"
+    build_responses(rows, questionnaire).to_csv(path, index=False)
+
+    def north(*casemix: str) -> pd.Series:
+        code, stdout, stderr = run(
+            capsys,
+            "scores",
+            str(path),
+            "--questionnaire",
+            str(VOICES_CORE),
+            "--by",
+            "area",
+            *casemix,
+        )
+        assert code == 0, stderr
+        table = pd.read_csv(io.StringIO(stdout))
+        found = table[(table["indicator"] == "overall_oe") & (table["group"] == "north")]
+        return found.iloc[0]
+
+    by_age = north("--casemix", "about.age_band")
+    assert (by_age["value"], by_age["std_value"], by_age["oe_ratio"]) == (55.0, 44.0, 1.1)
+    # The questionnaire's default (age x illness; illness unanswered throughout) is the same.
+    assert north()["std_value"] == 44.0
+    unadjusted = north("--casemix", "none")
+    assert unadjusted["std_value"] == unadjusted["value"] == 55.0

@@ -116,11 +116,12 @@ def test_a_group_with_the_national_case_mix_keeps_its_crude_value(
     seed: int,
 ) -> None:
     # Group "a" has c_s respondents per stratum, group "b" has multiple × c_s: the national
-    # mix is then exactly a's mix, while the outcomes differ freely.
+    # mix is then exactly a's mix, while the outcomes differ freely. Ten per unit of c_s keeps
+    # both groups above the base rule, so every example checks something.
     random = np.random.default_rng(seed)
     rows = []
     for (age, cause), count in mix.items():
-        for area, size in (("a", count * 5), ("b", count * 5 * multiple)):
+        for area, size in (("a", count * 10), ("b", count * 10 * multiple)):
             for _ in range(size):
                 rating = str(random.choice(["excellent", "good", "poor"]))
                 rows.append(
@@ -132,11 +133,15 @@ def test_a_group_with_the_national_case_mix_keeps_its_crude_value(
                     }
                 )
     table = compute_scores(build_responses(rows, questionnaire), questionnaire, by=["area"])
+    checked = 0
     for indicator in ("overall_oe", "overall_oeg", "quality"):
         for area in ("a", "b"):
             row = row_of(table, indicator, "area", area)
-            if not np.isnan(row["oe_ratio"]):
+            assert row["suppressed"] == 0
+            if not np.isnan(row["oe_ratio"]):  # no ratio when nobody nationally scores (E = 0)
                 assert row["std_value"] == pytest.approx(row["value"], rel=1e-9, abs=1e-9)
+                checked += 1
+    assert checked > 0
 
 
 @PROPERTY_SETTINGS

@@ -262,6 +262,41 @@ def test_the_sixth_failed_sign_in_within_a_minute_is_refused_for_that_address(
     assert post_password(client, ari.email, PASSWORD).status_code == 429
 
 
+class LimiterClock:
+    """The clock the rate-limit counters read, moved by hand (no test waits for real time)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_six_failures_within_sixty_seconds_are_refused_across_a_minute_boundary(
+    app: Flask, client: FlaskClient, places: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import limits.storage.memory
+
+    clock = LimiterClock(1_000_000.0)
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    ari = add_staff(app, "analyst", "ari@example.nhs.uk", area="north-riverside")
+
+    def guess(at: float, attempt: int) -> int:
+        clock.now = 1_000_000.0 + at
+        return post_password(client, ari.email, f"guess-number-{attempt}").status_code
+
+    assert guess(0, 0) == 401
+    # Four quick guesses 50 seconds later, one just after the first guess is a minute old...
+    assert [guess(50, attempt) for attempt in range(1, 5)] == [401] * 4
+    assert guess(61, 5) == 401
+    # ...and the next is the sixth failure within 12 seconds: a counter that restarts each
+    # minute (a fixed window) would let it through, and with it 9 guesses in 12 seconds.
+    assert guess(62, 6) == 429
+
+
 def test_successful_sign_ins_do_not_count_towards_the_limit(
     app: Flask, places: dict[str, int]
 ) -> None:

@@ -161,3 +161,28 @@ def test_a_second_account_with_the_same_address_is_refused(
         args=[*args[:2], "--email", "A@EXAMPLE.nhs.uk", "--role", "admin"], input=PASSWORD + "\n"
     )
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+class _Terminal:
+    """Standard input as an operator's terminal: `users create` must then prompt, not read."""
+
+    class stdin:  # noqa: N801 - stands in for sys.stdin
+        @staticmethod
+        def isatty() -> bool:
+            return True
+
+
+def test_at_a_terminal_the_password_is_prompted_twice_and_never_echoed(
+    runner: FlaskCliRunner, places: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.cli import users as users_command
+
+    monkeypatch.setattr(users_command, "sys", _Terminal)
+    args = ["users", "create", "--email", "ada@example.nhs.uk", "--role", "admin"]
+    mismatch = runner.invoke(args=args, input=f"{PASSWORD}\nsomething-else-entirely\n")
+    assert "Password:" in mismatch.output and "do not match" in mismatch.output.lower()
+    made = runner.invoke(args=args, input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert made.exit_code == 0, made.output
+    assert made.output.count("Password") >= 1 and "Repeat for confirmation" in made.output
+    assert PASSWORD not in made.output
+    assert "otpauth://totp/" in made.output

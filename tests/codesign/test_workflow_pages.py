@@ -112,6 +112,9 @@ def test_the_whole_workflow_by_role(app: Flask, staff: dict[str, Staff]) -> None
     assert preview.select_one(".cv-preview-frame form") is None  # nothing to post, nothing saved
     bubble = preview.select_one(".cv-sms-bubble")
     assert bubble is not None and "1 text message" in bubble.get_text()
+    # Another area's commissioner cannot read the published version: 404, as if absent.
+    sol = signed_in(app, staff["vale_commissioner"])
+    assert sol.get(f"{area_page}/versions/1/preview").status_code == 404
 
     carer = app.test_client()
     carer.get("/a/north-riverside")

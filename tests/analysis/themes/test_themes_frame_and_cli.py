@@ -108,7 +108,14 @@ def test_summarise_writes_themes_quotes_and_phrases(
     ]
     assert set(table["breakdown"]) == {"community_group", "detected_language", "language"}
     carers = table[(table["group"] == "Carers")]
-    assert carers["n_comments"].iloc[0] == 23
+    # 23 comments (the response in progress is not analysed): published rounded to 25, while
+    # every percentage is a share of the exact 23.
+    assert (carers["n_comments"] == 25).all()
+    shares = carers["pct"] * 23 / 100
+    assert ((shares - shares.round()).abs() < 0.02).all()
+    assert (carers["pct"] > 0).any()
+    counts = table[["n_comments", "n_theme"]].stack().dropna()
+    assert not counts.between(1, 7).any() and (counts % 5 == 0).all()
     assert table.loc[table["group"] == "Tiny", "suppressed"].all()
     assert '\'=HYPERLINK("http://x")' in set(table["group"])  # CSV injection neutralised
     quote_table = pd.read_csv(quotes)
@@ -116,7 +123,8 @@ def test_summarise_writes_themes_quotes_and_phrases(
     assert "pl" in set(quote_table["language"])
     assert "Tiny" not in set(quote_table["group"])
     assert len(pd.read_csv(awaiting)) == 11
-    assert "bn 11" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "themes: 59 comments" in err and "bn 11" in err
 
 
 def test_summarise_reports_a_missing_breakdown_column(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from themes_fixtures import ExportBuilder
 from themes_labelled_fixture import labelled_table
 
 from analysis.themes.cli import main
@@ -56,13 +57,34 @@ def test_evaluate_prints_per_class_scores_and_macro_f1(
 
 
 def test_train_writes_a_model_that_summarise_can_use(
-    tmp_path: Path, export_of: object, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, export_of: ExportBuilder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     labelled = tmp_path / "labelled.csv"
     labelled_table().to_csv(labelled, index=False)
     model_path = tmp_path / "models" / "themes.npz"
     assert main(["train", str(labelled), "--out", str(model_path)]) == 0
     assert model_path.is_file()
+
+    comments = [
+        "Rude staff who never answered the buzzer.",
+        "We waited hours for anyone to come at night.",
+        "Caring nurses who treated mum with dignity.",
+    ]
+    responses = tmp_path / "responses.csv"
+    export_of([("Carers", "en", comment) for comment in comments * 4]).to_csv(
+        responses, index=False
+    )
+
+    def access_row(*model: str) -> pd.Series:
+        out = tmp_path / f"themes{len(model)}.csv"
+        assert main(["summarise", str(responses), "--out", str(out), *model]) == 0
+        return pd.read_csv(out).set_index("theme").loc["access"]
+
+    with_model = access_row("--model", str(model_path))
+    # The model learnt from the labels that waiting all night is a complaint; VADER alone
+    # reads the sentence as neutral, so the flag visibly changes the summary.
+    assert with_model["pct"] == 33.3 and with_model["pct_negative"] == 100.0
+    assert access_row()["pct_negative"] != with_model["pct_negative"]
 
 
 @pytest.mark.skipif(not SHARED_TRAIN.is_file(), reason="shared labelled comments not present")

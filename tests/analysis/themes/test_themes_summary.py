@@ -116,10 +116,13 @@ def test_non_english_comments_are_counted_and_none_are_dropped(
     assert len(analysed.comments) == len(rows)
     table = summarise_by_group(analysed, ["community_group"]).set_index(["group", "theme"])
     for group in ["Welsh speakers", "Polish community", "Urdu speakers", "Panjabi speakers"]:
-        assert table.loc[(group, "eol_recognising_dying"), "n_theme"] >= 5, group
+        # Half or more of each group's 10 comments (counts of 5-7 are published blank).
+        assert table.loc[(group, "eol_recognising_dying"), "pct"] >= 50, group
         assert table.loc[(group, "awaiting_translation"), "n_theme"] == 0
-    assert table.loc[("Bengali speakers", "awaiting_translation"), "n_theme"] == 12
-    assert table.loc[("Bengali speakers", "awaiting_translation"), "n_comments"] == 12
+    # All 12 Bengali comments are counted, as awaiting translation (12 is published as 10).
+    assert table.loc[("Bengali speakers", "awaiting_translation"), "pct"] == 100.0
+    assert table.loc[("Bengali speakers", "awaiting_translation"), "n_comments"] == 10
+    assert analysed.comments["awaiting_translation"].sum() == 12
     detected = analysed.comments.groupby("community_group")["detected_language"].agg(set)
     assert detected["Bengali speakers"] == {"bn"}
     assert detected["Panjabi speakers"] == {"pa"}
