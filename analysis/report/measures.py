@@ -56,10 +56,15 @@ def key_measures(questionnaire: QuestionnaireData) -> tuple[str, ...]:
 
 
 def measure_labels(questionnaire: QuestionnaireData) -> dict[str, str]:
-    """A plain description of each measure, from the questionnaire's own definitions."""
+    """A plain name of each measure, from the questionnaire's own definitions.
+
+    An indicator without a name in the file is described by its item and numerator codes.
+    """
     labels: dict[str, str] = {}
     for indicator in questionnaire.indicators:
-        if indicator.kind == "match":
+        if indicator.name:
+            labels[indicator.id] = indicator.name
+        elif indicator.kind == "match":
             labels[indicator.id] = f"{indicator.item} matches {indicator.other_item}"
         else:
             labels[indicator.id] = f"{indicator.item}: {', '.join(indicator.numerator)}"
