@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # the themes pipeline loads NLTK and scikit-learn: only when 
 # so compute_scores keeps every response as the national reference.
 IN_GROUP = "__in_group__"
 OUT_OF_GROUP = "__out_of_group__"
+# The sub-area (sub-ICB location, place) a response was collected in, beside its top-level
+# ``area``; blank when it was collected in the area itself.
+SUB_AREA = "sub_area"
 
 
 def in_period(submitted_at: pd.Series, period: ReportPeriod) -> np.ndarray:
@@ -64,13 +67,27 @@ def in_period(submitted_at: pd.Series, period: ReportPeriod) -> np.ndarray:
 
 
 def scope_mask(frame: pd.DataFrame, scope: ReportScope) -> np.ndarray:
+    """The rows of the scope: an area's own and its sub-areas', narrowed to one sub-area."""
     if scope.kind == "national":
         return np.ones(len(frame), dtype=bool)
     column = "area" if scope.kind == "area" else "community_group"
-    mask: np.ndarray = (frame[column].astype("string").fillna("") == scope.slug).to_numpy(
-        dtype=bool
-    )
+    keep = frame[column].astype("string").fillna("") == scope.slug
+    if scope.kind == "area" and SUB_AREA in frame.columns:
+        sub_area = frame[SUB_AREA].astype("string").fillna("")
+        keep |= sub_area == scope.slug
+        if scope.sub_area is not None:
+            keep &= sub_area == scope.sub_area
+    mask: np.ndarray = keep.to_numpy(dtype=bool)
     return mask
+
+
+def is_whole_area(frame: pd.DataFrame, scope: ReportScope) -> bool:
+    """Whether the scope is a top-level area, unfiltered (its rows are its ``area`` rows)."""
+    if scope.kind != "area" or scope.sub_area is not None:
+        return False
+    if SUB_AREA not in frame.columns:
+        return True
+    return not bool((frame[SUB_AREA].astype("string").fillna("") == scope.slug).any())
 
 
 def area_comparison(responses: pd.DataFrame, questionnaire: QuestionnaireData) -> pd.DataFrame:
@@ -129,23 +146,28 @@ def build_report(
         labels=measure_labels(questionnaire),
     )
     tables = model.tables
+    by_sub_area = _has_sub_areas(submitted, in_scope, scope)
     activity_breakdowns = [
         name
         for name in ACTIVITY_BREAKDOWNS
         if not (scope.kind == "group" and name == "community_group")
-    ]
+    ] + ([SUB_AREA] if by_sub_area else [])
     tables["responses_by_quarter"] = responses_by_quarter(
-        in_scope, breakdowns=activity_breakdowns, exact_total=exact, group_names=group_names
+        in_scope,
+        breakdowns=activity_breakdowns,
+        exact_total=exact,
+        group_names=group_names,
+        area_names=area_names,
     )
     tables["response_rates"] = response_rates(
-        invitations, exact_total=exact, group_names=group_names
+        invitations, exact_total=exact, group_names=group_names, area_names=area_names
     )
     measures = key_measures(questionnaire)
     breakdowns = [
         name
         for name in INEQUALITY_BREAKDOWNS
         if name in submitted.columns and not (scope.kind == "group" and name == "community_group")
-    ]
+    ] + ([SUB_AREA] if by_sub_area else [])
     if count:
         frame, own, area = _scoped(submitted, scope)
         scores = compute_scores(
@@ -160,7 +182,7 @@ def build_report(
         tables["quarterly_trends"] = trend_table(scores, measures)
         if scope.kind != "group":
             tables["inequalities"] = inequality_table(
-                scores, own, measures, breakdowns, group_names
+                scores, own, measures, breakdowns, group_names, area_names
             )
             if "area" in submitted.columns:
                 areas = (
@@ -187,13 +209,19 @@ def _scoped(submitted: pd.DataFrame, scope: ReportScope) -> tuple[pd.DataFrame, 
     """The frame compute_scores reads, the breakdown of the scope's own row, and its area."""
     if scope.kind == "national":
         return submitted, NATIONAL, None
-    if scope.kind == "area":
+    if scope.kind == "area" and is_whole_area(submitted, scope):
         return submitted, AREA, scope.slug
-    in_group = submitted["community_group"].astype("string").fillna("") == scope.slug
-    frame = submitted.assign(
-        area=pd.Categorical(np.where(in_group.to_numpy(dtype=bool), IN_GROUP, OUT_OF_GROUP))
-    )
+    # A group, a sub-area or an area narrowed to one: the scope's rows stand as one "area".
+    inside = scope_mask(submitted, scope)
+    frame = submitted.assign(area=pd.Categorical(np.where(inside, IN_GROUP, OUT_OF_GROUP)))
     return frame, AREA, IN_GROUP
+
+
+def _has_sub_areas(submitted: pd.DataFrame, in_scope: pd.DataFrame, scope: ReportScope) -> bool:
+    """Whether the report breaks down by sub-area: a whole area with sub-areas' responses."""
+    if SUB_AREA not in in_scope.columns or not is_whole_area(submitted, scope):
+        return False
+    return bool((in_scope[SUB_AREA].astype("string").fillna("") != "").any())
 
 
 def _comment_mask(

@@ -22,7 +22,7 @@ from app.models import Area
 from app.services import areas as area_service
 from app.services import reporting
 from app.services.audit import Actor, AuditAction, record_event
-from app.services.errors import AreaNotFound
+from app.services.errors import AreaNotFound, NotASubArea
 from app.survey.context import default_questionnaire
 
 reports_cli = AppGroup("reports", help="Build commissioners' reports outside the web server.")
@@ -42,11 +42,24 @@ def _write_atomically(destination: Path, body: bytes) -> None:
         raise
 
 
-def _scope(slug: str) -> tuple[ReportScope, Scope]:
+def _scope(slug: str, sub_area_slug: str | None = None) -> tuple[ReportScope, Scope]:
     if slug == NATIONAL:
+        if sub_area_slug:
+            raise click.UsageError("--sub-area narrows an area's report, not the national one.")
         return ReportScope("national", NATIONAL, "All areas"), Scope()
-    area = area_service.area_by_slug(db.session(), slug)
-    return ReportScope("area", area.slug, area.name), Scope(area_id=area.id)
+    session = db.session()
+    area = area_service.area_by_slug(session, slug)
+    access = Scope(area_id=area.id, parent_area_id=area.parent_id)
+    if not sub_area_slug:
+        return ReportScope("area", area.slug, area.name), access
+    try:
+        sub_area = area_service.sub_area_of(session, area, sub_area_slug)
+    except NotASubArea as problem:
+        raise click.ClickException(
+            f"There is no sub-area {sub_area_slug!r} in the area {slug!r}"
+        ) from problem
+    name = f"{area.name}: {sub_area.name}"
+    return ReportScope("area", area.slug, name, sub_area=sub_area.slug), access
 
 
 def _build(scope: ReportScope, period: ReportPeriod) -> ReportModel:
@@ -68,7 +81,11 @@ def _audit(scope: ReportScope, access: Scope, file_format: str, target: Path) ->
         AuditAction.BUILD_REPORT,
         scope=access,
         object_ref=f"report:{scope.kind}:{scope.slug}",
-        detail={"format": file_format, "file": target.name},
+        detail={
+            "format": file_format,
+            "file": target.name,
+            **({"sub_area": scope.sub_area} if scope.sub_area else {}),
+        },
     )
 
 
@@ -82,6 +99,12 @@ def _audit(scope: ReportScope, access: Scope, file_format: str, target: Path) ->
 @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--from", "start", help="First submission date to include (YYYY-MM-DD).")
 @click.option("--to", "end", help="Last submission date to include (YYYY-MM-DD).")
+@click.option(
+    "--sub-area",
+    "sub_area_slug",
+    default=None,
+    help="With --area: only the responses and invitations of this sub-area of the area.",
+)
 @click.option(
     "--jobs",
     type=click.IntRange(1, 32),
@@ -98,6 +121,7 @@ def build(
     start: str | None,
     end: str | None,
     jobs: int,
+    sub_area_slug: str | None = None,
 ) -> None:
     """Build a report file; every file written is recorded in the audit log."""
     if all_areas == bool(area_slug):
@@ -108,6 +132,8 @@ def build(
         raise click.UsageError("--area needs --out FILE.")
     if all_areas and out_dir is None:
         raise click.UsageError("--all-areas needs --out-dir DIR.")
+    if sub_area_slug and not area_slug:
+        raise click.UsageError("--sub-area goes with --area SLUG.")
     try:
         period = reporting.parse_period(start, end)
     except reporting.InvalidReportPeriod as problem:
@@ -115,15 +141,21 @@ def build(
     with current_app.test_request_context("/"):
         if area_slug:
             assert out_path is not None
-            _build_one(area_slug, period, file_format, out_path)
+            _build_one(area_slug, period, file_format, out_path, sub_area_slug)
         else:
             assert out_dir is not None
             _build_all(period, file_format, out_dir, jobs)
 
 
-def _build_one(slug: str, period: ReportPeriod, file_format: str, out_path: Path) -> None:
+def _build_one(
+    slug: str,
+    period: ReportPeriod,
+    file_format: str,
+    out_path: Path,
+    sub_area_slug: str | None = None,
+) -> None:
     try:
-        scope, access = _scope(slug)
+        scope, access = _scope(slug, sub_area_slug)
     except AreaNotFound as problem:
         raise click.ClickException(f"There is no area with the slug {slug!r}") from problem
     progress = Progress("Building report")

@@ -333,7 +333,8 @@ def download_name(model: ReportModel, file_format: str) -> str:
     period = ""
     if model.period.start or model.period.end:
         period = f"-{model.period.start or 'start'}-to-{model.period.end or 'now'}"
-    return f"report-{model.scope.slug}{period}.{file_format}"
+    place = f"-{model.scope.sub_area}" if model.scope.sub_area else ""
+    return f"report-{model.scope.slug}{place}{period}.{file_format}"
 
 
 def configured_questionnaires_dir() -> str:

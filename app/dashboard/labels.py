@@ -90,6 +90,7 @@ BREAKDOWN_LABELS = {
     "channel": _l("Channel"),
     "language": _l("Language"),
     "community_group": _l("Community group"),
+    "sub_area": _l("Sub-area"),
     "about.ethnicity": _l("Ethnic group of the person who died"),
     "about.religion": _l("Religion of the person who died"),
     "about.cause_group": _l("Main illness"),
