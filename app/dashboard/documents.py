@@ -115,6 +115,13 @@ SIGNIFICANT_COLUMNS = (
 )
 
 
+def _shown(column_id: str, cell: Cell) -> str:
+    """A cell as shown: a breakdown's id ("about.ethnicity") as its plain, translated name."""
+    if column_id == "breakdown" and isinstance(cell, str) and cell in BREAKDOWN_LABELS:
+        return str(BREAKDOWN_LABELS[cell])
+    return cell_display(cell)
+
+
 def section_of(
     table: ReportTable,
     *,
@@ -132,7 +139,10 @@ def section_of(
         numeric=[column.kind != "text" for column in kinds],
         rows=[
             [
-                (cell_display(row[position]), isinstance(row[position], Suppressed))
+                (
+                    _shown(table.columns[position].id, row[position]),
+                    isinstance(row[position], Suppressed),
+                )
                 for position in positions
             ]
             for row in chosen

@@ -83,6 +83,10 @@ WORDS = {
     "above 99.8% limit": _l("above 99.8% limit"),
     "below 95% limit": _l("below 95% limit"),
     "below 99.8% limit": _l("below 99.8% limit"),
+    # How invitations reached carers (the channel rows of the response rates).
+    "sms": _l("Text message"),
+    "email": _l("E-mail"),
+    "letter": _l("Letter"),
 }
 
 BREAKDOWN_LABELS = {
