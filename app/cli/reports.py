@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import multiprocessing
 import os
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from analysis.report.model import ReportModel, ReportPeriod, ReportScope
 from app.access.permissions import Scope
@@ -20,13 +23,14 @@ from app.dashboard.documents import FORMATS, render
 from app.extensions import db
 from app.models import Area
 from app.services import areas as area_service
-from app.services import reporting
+from app.services import report_builds, reporting
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound, NotASubArea
 from app.survey.context import default_questionnaire
 
 reports_cli = AppGroup("reports", help="Build commissioners' reports outside the web server.")
 NATIONAL = "national"
+log = logging.getLogger(__name__)
 
 
 def _write_atomically(destination: Path, body: bytes) -> None:
@@ -250,3 +254,57 @@ def _finished(
     progress.advance()
     click.echo(f"{datetime.now():%H:%M:%S} {scope.slug}: {target}", err=True)
     return 1
+
+
+@reports_cli.command("worker")
+@click.option("--once", is_flag=True, help="Build every queued report, then stop.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.1, 600),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait when nothing is queued.",
+)
+def worker(once: bool, poll: float) -> None:
+    """Build the reports queued by web downloads into REPORTS_DIR (any number may run)."""
+    from app.dashboard.queued_reports import build_file
+
+    directory = Path(current_app.config["REPORTS_DIR"])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as problem:
+        raise click.ClickException(f"Cannot create {directory}: {problem.strerror}") from problem
+    lease = int(current_app.config["REPORT_BUILD_LEASE_SECONDS"])
+    built = 0
+    while True:
+        session = db.session()
+        build = report_builds.claim_next(session, lease_seconds=lease)
+        if build is None:
+            if once:
+                break
+            time.sleep(poll)
+            continue
+        build_id = build.id
+        try:
+            with current_app.test_request_context("/"), force_locale(build.language):
+                body, name = build_file(build)
+            file_name = f"{build_id}-{name}"
+            _write_atomically(directory / file_name, body)
+        except Exception as problem:  # noqa: BLE001  (any failure re-queues the job, logged)
+            db.session.rollback()
+            log.exception("report build %s failed", build_id)
+            failed = report_builds.fail(db.session(), build_id, type(problem).__name__)
+            click.echo(f"Report build {build_id} failed ({failed.status})", err=True)
+            continue
+        report_builds.finish(db.session(), build_id, file_name)
+        record_event(
+            db.session(),
+            Actor(None, f"worker:{getpass.getuser()}"),
+            AuditAction.BUILD_REPORT,
+            scope=Scope(area_id=build.area_id, group_id=build.community_group_id),
+            object_ref=f"report_build:{build_id}",
+            detail={"format": build.file_format, "file": file_name},
+        )
+        built += 1
+        click.echo(f"Built report {build_id}: {file_name}")
+    click.echo(f"Built {built} queued reports")

@@ -8,12 +8,14 @@ from typing import Any
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from analysis.report.model import ReportModel, ReportPeriod, ReportScope
 from app.access.permissions import Permission, Scope
 from app.access.routes import require_scope, requires
 from app.access.scoping import scope_of
 from app.dashboard import bp
+from app.dashboard.build_views import queue_if_large
 from app.dashboard.documents import FORMATS, MEDIA_TYPES, download_name, render
 from app.extensions import db
 from app.services import areas as area_service
@@ -175,12 +177,15 @@ def _page(
 
 def _download(
     scope: ReportScope, access: Scope, file_format: str, sub_areas: SubAreaChoice | None = None
-) -> Response:
+) -> WerkzeugResponse:
     if file_format not in FORMATS:
         abort(404)
     period, problem = _period()
     if problem or (sub_areas is not None and sub_areas.problem):
         abort(400)
+    queued = queue_if_large(scope, access, period, file_format)
+    if queued is not None:
+        return queued
     model = _model(scope, period)
     body = render(model, file_format)
     _audit(AuditAction.DOWNLOAD_REPORT, scope, access, period, format=file_format)
@@ -225,7 +230,7 @@ def area_report(area_slug: str) -> str:
 
 @bp.get("/reports/<area_slug>/report.<file_format>")
 @requires(Permission.VIEW_REPORTS)
-def area_download(area_slug: str, file_format: str) -> Response:
+def area_download(area_slug: str, file_format: str) -> WerkzeugResponse:
     scope, access, sub_areas = _area_scope(area_slug)
     return _download(scope, access, file_format, sub_areas)
 
@@ -239,6 +244,6 @@ def group_report(group_slug: str) -> str:
 
 @bp.get("/reports/groups/<group_slug>/report.<file_format>")
 @requires(Permission.VIEW_GROUP_RESULTS)
-def group_download(group_slug: str, file_format: str) -> Response:
+def group_download(group_slug: str, file_format: str) -> WerkzeugResponse:
     scope, access = _group_scope(group_slug)
     return _download(scope, access, file_format)

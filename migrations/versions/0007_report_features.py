@@ -1,4 +1,4 @@
-"""report features: sub-areas (areas.parent_id) and the channel of each invitation
+"""report features: sub-areas (areas.parent_id), invitation channels, queued report builds
 
 Revision ID: 0007_report_features
 Revises: 0006_actions
@@ -34,9 +34,44 @@ def upgrade():
         "SELECT invitation_id FROM contacts "
         "WHERE phone_encrypted IS NULL AND email_encrypted IS NOT NULL)"
     )
+    op.create_table('report_builds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope_kind', sa.String(length=16), nullable=False),
+    sa.Column('scope_slug', sa.String(length=64), nullable=False),
+    sa.Column('sub_area', sa.String(length=64), nullable=True),
+    sa.Column('area_id', sa.Integer(), nullable=True),
+    sa.Column('community_group_id', sa.Integer(), nullable=True),
+    sa.Column('period_start', sa.Date(), nullable=True),
+    sa.Column('period_end', sa.Date(), nullable=True),
+    sa.Column('file_format', sa.String(length=8), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('data_version', sa.String(length=64), nullable=False),
+    sa.Column('requested_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('lease_until', sa.DateTime(), nullable=True),
+    sa.Column('file_name', sa.String(length=200), nullable=True),
+    sa.Column('error', sa.String(length=200), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['area_id'], ['areas.id'], name=op.f('fk_report_builds_area_id_areas')),
+    sa.ForeignKeyConstraint(['community_group_id'], ['community_groups.id'], name=op.f('fk_report_builds_community_group_id_community_groups')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_builds'))
+    )
+    with op.batch_alter_table('report_builds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_builds_area_id'), ['area_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_builds_community_group_id'), ['community_group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_builds_requested_by_user_id'), ['requested_by_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_builds_status'), ['status'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('report_builds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_builds_status'))
+        batch_op.drop_index(batch_op.f('ix_report_builds_requested_by_user_id'))
+        batch_op.drop_index(batch_op.f('ix_report_builds_community_group_id'))
+        batch_op.drop_index(batch_op.f('ix_report_builds_area_id'))
+    op.drop_table('report_builds')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_column('channel')
     with op.batch_alter_table('areas', schema=None) as batch_op:
