@@ -17,18 +17,23 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('areas', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('parent_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_areas_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f('fk_areas_parent_id_areas'), 'areas', ['parent_id'], ['id']
+    # Plain ADD COLUMN on both databases: SQLite's batch mode would copy and drop `areas` and
+    # `invitations`, which other tables' rows refer to (foreign keys are on).
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column's foreign key only inline, in the ADD COLUMN itself.
+        op.execute("ALTER TABLE areas ADD COLUMN parent_id INTEGER "
+                   "CONSTRAINT fk_areas_parent_id_areas REFERENCES areas (id)")
+    else:
+        op.add_column('areas', sa.Column('parent_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f('fk_areas_parent_id_areas'), 'areas', 'areas', ['parent_id'], ['id']
         )
+    op.create_index(op.f('ix_areas_parent_id'), 'areas', ['parent_id'], unique=False)
     # Every invitation made before the channel was recorded was imported for the SMS outbox,
     # except those with only an e-mail address.
-    with op.batch_alter_table('invitations', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('channel', sa.String(length=16), server_default=sa.text("'sms'"), nullable=False)
-        )
+    op.add_column('invitations', sa.Column(
+        'channel', sa.String(length=16), server_default=sa.text("'sms'"), nullable=False
+    ))
     op.execute(
         "UPDATE invitations SET channel = 'email' WHERE id IN ("
         "SELECT invitation_id FROM contacts "
@@ -75,6 +80,8 @@ def downgrade():
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_column('channel')
     with op.batch_alter_table('areas', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_areas_parent_id_areas'), type_='foreignkey')
+        if op.get_bind().dialect.name != "sqlite":
+            # SQLite's copy of the table simply leaves the column and its reference out.
+            batch_op.drop_constraint(batch_op.f('fk_areas_parent_id_areas'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_areas_parent_id'))
         batch_op.drop_column('parent_id')
