@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from sqlalchemy import select
 from analysis.report.model import ReportPeriod, ReportScope
 from app.extensions import db
 from app.models import Area, AuditEvent, ReportBuild
-from app.models.clock import utc_now
 from app.services import report_builds
 from tests.auth.staff_helpers import Staff, add_staff, make_places, make_staff, sign_in
 from tests.dashboard.report_data import seed_reports
@@ -105,29 +103,6 @@ def test_a_queued_report_is_only_for_those_who_may_open_it(
     analyst = app.test_client()
     sign_in(analyst, staff["analyst"])
     assert analyst.get(f"{page_url}/file").status_code == 200
-
-
-def test_two_workers_never_claim_the_same_build_and_a_dead_workers_build_is_retaken(
-    app: Flask, staff: dict[str, Staff]
-) -> None:
-    with app.app_context():
-        session = db.session()
-        build = report_builds.request_build(
-            session,
-            scope=ReportScope("area", NORTH, "North"),
-            period=ReportPeriod(),
-            file_format="csv",
-            language="en",
-            data_version="v1",
-            requested_by_user_id=None,
-        )
-        now = utc_now()
-        first = report_builds.claim_next(session, lease_seconds=60, now=now)
-        assert first is not None and first.id == build.id
-        assert report_builds.claim_next(session, lease_seconds=60, now=now) is None
-        later = now + timedelta(seconds=61)
-        again = report_builds.claim_next(session, lease_seconds=60, now=later)
-        assert again is not None and again.id == build.id and again.attempts == 2
 
 
 def test_a_build_that_keeps_failing_is_given_up_and_the_page_says_sorry(
