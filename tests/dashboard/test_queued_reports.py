@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +135,55 @@ def test_a_build_that_keeps_failing_is_given_up_and_the_page_says_sorry(
         "could not prepare"
         in parse_page(client.get(f"/reports/builds/{build_id}")).find("h1").get_text()
     )
+
+
+def test_two_worker_processes_share_the_queue_and_build_each_report_once(
+    app: Flask, staff: dict[str, Staff], tmp_path: Path
+) -> None:
+    scopes = [ReportScope("national", "national", "All areas")] + [
+        ReportScope("area", slug, slug) for slug in ("north-riverside", "south-vale", "east-coast")
+    ]
+    with app.app_context():
+        for scope in scopes:
+            for file_format in ("csv", "html"):
+                report_builds.request_build(
+                    db.session(),
+                    scope=scope,
+                    period=ReportPeriod(),
+                    file_format=file_format,
+                    language="en",
+                    data_version="v1",
+                    requested_by_user_id=None,
+                )
+    env = {
+        **os.environ,
+        "CARER_VOICES_ENV": "testing",
+        "DATABASE_URL": str(app.config["SQLALCHEMY_DATABASE_URI"]),
+        "REPORTS_DIR": str(tmp_path / "shared"),
+    }
+    flask = Path(sys.executable).parent / "flask"
+    workers = [
+        subprocess.Popen(
+            [str(flask), "--app", "wsgi", "reports", "worker", "--once"],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [worker.communicate(timeout=300)[0] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    built = [
+        line
+        for output in outputs
+        for line in output.splitlines()
+        if line.startswith("Built report")
+    ]
+    assert len(built) == len(set(built)) == 8
+    with app.app_context():
+        statuses = db.session.scalars(select(ReportBuild.status)).all()
+        attempts = db.session.scalars(select(ReportBuild.attempts)).all()
+    assert set(statuses) == {"ready"} and set(attempts) == {1}
+    assert len(list((tmp_path / "shared").iterdir())) == 8
