@@ -164,11 +164,12 @@ def place_in_areas(frame: pd.DataFrame, parents: dict[str, str]) -> pd.DataFrame
 
     from analysis.report.build import SUB_AREA
 
-    if "area" not in frame.columns:
-        return frame
+    if "area" not in frame.columns or not parents:
+        return frame  # no sub-areas anywhere: the responses are read as they always were
     collected = frame["area"].astype("string").fillna("")
-    frame[SUB_AREA] = pd.Categorical(collected.where(collected.isin(list(parents)), ""))
-    frame["area"] = pd.Categorical(collected.map(lambda slug: parents.get(slug, slug)))
+    in_sub_area = collected.isin(list(parents))
+    frame[SUB_AREA] = pd.Categorical(collected.where(in_sub_area, ""))
+    frame["area"] = pd.Categorical(collected.where(~in_sub_area, collected.map(parents)))
     return frame
 
 
