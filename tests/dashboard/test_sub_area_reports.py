@@ -198,6 +198,7 @@ def test_a_place_commissioner_sees_only_their_place(
     index = parse_page(client.get("/reports"))
     hrefs = {a["href"] for a in index.select("main a")}
     assert "/reports/riverside-west" in hrefs and f"/reports/{NORTH}" not in hrefs
+    assert "a sub-area of North Riverside ICB" in index.find("main").get_text()
 
 
 def test_a_filtered_view_is_audited_with_its_place(
