@@ -12,6 +12,7 @@ from analysis.disclosure import round_counts
 from analysis.questionnaire_data import QuestionnaireData
 from analysis.report.activity import (
     ACTIVITY_BREAKDOWNS,
+    NOT_STATED,
     response_rates,
     responses_by_quarter,
 )
@@ -39,6 +40,7 @@ from analysis.report.published import PublishedFigure
 from analysis.response_data import SUBMITTED
 from analysis.scores import compute_scores
 from analysis.scores.breakdowns import AREA, NATIONAL, QUARTER
+from analysis.scores.encoding import MISSING_GROUP
 
 if TYPE_CHECKING:  # the themes pipeline loads NLTK and scikit-learn: only when comments come
     from analysis.themes.pipeline import AnalysedComments
@@ -50,6 +52,8 @@ OUT_OF_GROUP = "__out_of_group__"
 # The sub-area (sub-ICB location, place) a response was collected in, beside its top-level
 # ``area``; blank when it was collected in the area itself.
 SUB_AREA = "sub_area"
+# The group of responses collected by the area itself rather than in one of its places.
+NO_SUB_AREA = "(no sub-area)"
 
 
 def in_period(submitted_at: pd.Series, period: ReportPeriod) -> np.ndarray:
@@ -123,6 +127,8 @@ def build_report(
     period = period or ReportPeriod()
     group_names = dict(group_names or {})
     area_names = dict(area_names or {})
+    # Sub-area groups are shown by name; a blank sub-area is the area's own collection.
+    place_names = {**area_names, MISSING_GROUP: NO_SUB_AREA, NOT_STATED: NO_SUB_AREA}
     keep = (responses["status"].astype("string") == SUBMITTED).to_numpy(dtype=bool) & in_period(
         responses["submitted_at"], period
     )
@@ -157,10 +163,10 @@ def build_report(
         breakdowns=activity_breakdowns,
         exact_total=exact,
         group_names=group_names,
-        area_names=area_names,
+        area_names=place_names,
     )
     tables["response_rates"] = response_rates(
-        invitations, exact_total=exact, group_names=group_names, area_names=area_names
+        invitations, exact_total=exact, group_names=group_names, area_names=place_names
     )
     measures = key_measures(questionnaire)
     breakdowns = [
@@ -182,7 +188,7 @@ def build_report(
         tables["quarterly_trends"] = trend_table(scores, measures)
         if scope.kind != "group":
             tables["inequalities"] = inequality_table(
-                scores, own, measures, breakdowns, group_names, area_names
+                scores, own, measures, breakdowns, group_names, place_names
             )
             if "area" in submitted.columns:
                 areas = (
