@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from analysis.report.model import ReportPeriod, ReportScope
 from app.dashboard.documents import download_name, render
@@ -16,15 +18,19 @@ def scope_of_build(build: ReportBuild) -> ReportScope:
     """The report scope the job was asked for, named from the area or group rows."""
     session = db.session()
     if build.scope_kind == "national":
-        return ReportScope("national", build.scope_slug, "All areas")
+        return ReportScope("national", build.scope_slug, _("All areas"))
     if build.scope_kind == "group":
         group = session.get(CommunityGroup, build.community_group_id)
         return ReportScope("group", build.scope_slug, group.name if group else build.scope_slug)
     area = session.get(Area, build.area_id)
     name = area.name if area else build.scope_slug
     if build.sub_area:
-        sub_area = session.query(Area).filter(Area.slug == build.sub_area).one_or_none()
-        name = f"{name}: {sub_area.name if sub_area else build.sub_area}"
+        sub_area = session.scalar(select(Area).where(Area.slug == build.sub_area))
+        name = _(
+            "%(area)s: %(sub_area)s",
+            area=name,
+            sub_area=sub_area.name if sub_area else build.sub_area,
+        )
     return ReportScope("area", build.scope_slug, name, sub_area=build.sub_area)
 
 
