@@ -74,6 +74,12 @@ class Config:
         str(PROJECT_ROOT.parent / "shared" / "voices" / "national-reference.csv"),
     )
     REPORT_CACHE_ENTRIES = _env_int("REPORT_CACHE_ENTRIES", 64)
+    # A web download whose scope has at least this many submitted responses is queued for
+    # `flask reports worker` (kept in REPORTS_DIR) instead of being built in the request.
+    REPORT_QUEUE_MIN_RESPONSES = _env_int("REPORT_QUEUE_MIN_RESPONSES", 20_000)
+    REPORTS_DIR = os.environ.get("REPORTS_DIR", str(PROJECT_ROOT / "instance" / "reports"))
+    # A build still unfinished after this long was left by a worker that died: built again.
+    REPORT_BUILD_LEASE_SECONDS = _env_int("REPORT_BUILD_LEASE_SECONDS", 900)
 
     # Who is asking, and where to get help: shown on every survey page.
     SURVEY_ORGANISATION = os.environ.get("SURVEY_ORGANISATION", "your local NHS and council")

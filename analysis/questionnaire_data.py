@@ -103,6 +103,8 @@ class IndicatorData:
     numerator: tuple[str, ...] = ()
     other_item: str | None = None
     among: ConditionData | None = None
+    # What readers see instead of the id; display text, so merging versions ignores it.
+    name: str = field(default="", compare=False)
 
     def item_ids(self) -> frozenset[str]:
         own = {self.item} | ({self.other_item} if self.other_item else set())
@@ -261,6 +263,7 @@ def _indicator(raw: Mapping[str, Any]) -> IndicatorData:
         numerator=tuple(str(code) for code in raw.get("numerator") or ()),
         other_item=raw.get("other_item"),
         among=_condition(raw["among"]) if raw.get("among") is not None else None,
+        name=str(raw.get("name") or ""),
     )
 
 

@@ -34,3 +34,42 @@ def test_migrations_go_down_and_up_again(tmp_path: Path) -> None:
         upgrade()
         assert "answers" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_invitations_made_before_0007_get_the_channel_they_were_made_for(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'channels.db'}")
+    with app.app_context():
+        upgrade(revision="0006_actions")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO areas (id, slug, name, created_at) "
+                                    "VALUES (1, 'north', 'North', '2026-01-01')"))  # fmt: skip
+            for number, (phone, email) in enumerate(
+                [("gAAAA-phone", None), (None, "gAAAA-email"), (None, None)], start=1
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO invitations (id, token_hash, area_id, language, "
+                        "questionnaire_id, created_at) VALUES (:id, :token, 1, 'en', "
+                        "'voices-core', '2026-01-01')"
+                    ),
+                    {"id": number, "token": f"{number:064d}"},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO contacts (invitation_id, phone_encrypted, email_encrypted, "
+                        "created_at) VALUES (:id, :phone, :email, '2026-01-01')"
+                    ),
+                    {"id": number, "phone": phone, "email": email},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            channels = connection.execute(
+                text("SELECT channel FROM invitations ORDER BY id")
+            ).scalars()
+            # A purged contact (neither detail left) was texted: it stays "sms".
+            assert list(channels) == ["sms", "email", "sms"]
+        db.engine.dispose()

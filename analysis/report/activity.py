@@ -29,6 +29,7 @@ def responses_by_quarter(
     breakdowns: Sequence[str],
     exact_total: bool,
     group_names: Mapping[str, str],
+    area_names: Mapping[str, str] | None = None,
 ) -> ReportTable:
     """Submitted responses per quarter: in total and by each breakdown, counts rounded.
 
@@ -61,7 +62,7 @@ def responses_by_quarter(
     for breakdown in breakdowns:
         if breakdown not in submitted.columns:
             continue
-        names = group_names if breakdown == "community_group" else {}
+        names = _names_of(breakdown, group_names, area_names)
         counts = (
             pd.DataFrame({"quarter": quarter, "group": _labels(submitted[breakdown], names)})
             .groupby(["quarter", "group"], sort=True)
@@ -79,8 +80,23 @@ def responses_by_quarter(
     return table_from_frame("responses_by_quarter", frame.reset_index(drop=True), columns)
 
 
+def _names_of(
+    breakdown: str, group_names: Mapping[str, str], area_names: Mapping[str, str] | None
+) -> Mapping[str, str]:
+    """The display names of a breakdown's groups: community groups' and sub-areas' by slug."""
+    if breakdown == "community_group":
+        return group_names
+    if breakdown == "sub_area":
+        return area_names or {}
+    return {}
+
+
 def response_rates(
-    counts: Sequence[InvitationCount], *, exact_total: bool, group_names: Mapping[str, str]
+    counts: Sequence[InvitationCount],
+    *,
+    exact_total: bool,
+    group_names: Mapping[str, str],
+    area_names: Mapping[str, str] | None = None,
 ) -> ReportTable:
     """Responses from invitations ÷ invitations, per group, with disclosure control.
 
@@ -100,9 +116,7 @@ def response_rates(
         {
             "breakdown": [count.breakdown for count in counts],
             "group": [
-                group_names.get(count.group, count.group)
-                if count.breakdown == "community_group"
-                else count.group
+                _names_of(count.breakdown, group_names, area_names).get(count.group, count.group)
                 for count in counts
             ],
             "invitations_exact": [count.invitations for count in counts],

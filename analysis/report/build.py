@@ -12,6 +12,7 @@ from analysis.disclosure import round_counts
 from analysis.questionnaire_data import QuestionnaireData
 from analysis.report.activity import (
     ACTIVITY_BREAKDOWNS,
+    NOT_STATED,
     response_rates,
     responses_by_quarter,
 )
@@ -39,6 +40,7 @@ from analysis.report.published import PublishedFigure
 from analysis.response_data import SUBMITTED
 from analysis.scores import compute_scores
 from analysis.scores.breakdowns import AREA, NATIONAL, QUARTER
+from analysis.scores.encoding import MISSING_GROUP
 
 if TYPE_CHECKING:  # the themes pipeline loads NLTK and scikit-learn: only when comments come
     from analysis.themes.pipeline import AnalysedComments
@@ -47,6 +49,11 @@ if TYPE_CHECKING:  # the themes pipeline loads NLTK and scikit-learn: only when 
 # so compute_scores keeps every response as the national reference.
 IN_GROUP = "__in_group__"
 OUT_OF_GROUP = "__out_of_group__"
+# The sub-area (sub-ICB location, place) a response was collected in, beside its top-level
+# ``area``; blank when it was collected in the area itself.
+SUB_AREA = "sub_area"
+# The group of responses collected by the area itself rather than in one of its places.
+NO_SUB_AREA = "(no sub-area)"
 
 
 def in_period(submitted_at: pd.Series, period: ReportPeriod) -> np.ndarray:
@@ -64,13 +71,27 @@ def in_period(submitted_at: pd.Series, period: ReportPeriod) -> np.ndarray:
 
 
 def scope_mask(frame: pd.DataFrame, scope: ReportScope) -> np.ndarray:
+    """The rows of the scope: an area's own and its sub-areas', narrowed to one sub-area."""
     if scope.kind == "national":
         return np.ones(len(frame), dtype=bool)
     column = "area" if scope.kind == "area" else "community_group"
-    mask: np.ndarray = (frame[column].astype("string").fillna("") == scope.slug).to_numpy(
-        dtype=bool
-    )
+    keep = frame[column].astype("string").fillna("") == scope.slug
+    if scope.kind == "area" and SUB_AREA in frame.columns:
+        sub_area = frame[SUB_AREA].astype("string").fillna("")
+        keep |= sub_area == scope.slug
+        if scope.sub_area is not None:
+            keep &= sub_area == scope.sub_area
+    mask: np.ndarray = keep.to_numpy(dtype=bool)
     return mask
+
+
+def is_whole_area(frame: pd.DataFrame, scope: ReportScope) -> bool:
+    """Whether the scope is a top-level area, unfiltered (its rows are its ``area`` rows)."""
+    if scope.kind != "area" or scope.sub_area is not None:
+        return False
+    if SUB_AREA not in frame.columns:
+        return True
+    return not bool((frame[SUB_AREA].astype("string").fillna("") == scope.slug).any())
 
 
 def area_comparison(responses: pd.DataFrame, questionnaire: QuestionnaireData) -> pd.DataFrame:
@@ -106,6 +127,8 @@ def build_report(
     period = period or ReportPeriod()
     group_names = dict(group_names or {})
     area_names = dict(area_names or {})
+    # Sub-area groups are shown by name; a blank sub-area is the area's own collection.
+    place_names = {**area_names, MISSING_GROUP: NO_SUB_AREA, NOT_STATED: NO_SUB_AREA}
     keep = (responses["status"].astype("string") == SUBMITTED).to_numpy(dtype=bool) & in_period(
         responses["submitted_at"], period
     )
@@ -129,23 +152,28 @@ def build_report(
         labels=measure_labels(questionnaire),
     )
     tables = model.tables
+    by_sub_area = _has_sub_areas(submitted, in_scope, scope)
     activity_breakdowns = [
         name
         for name in ACTIVITY_BREAKDOWNS
         if not (scope.kind == "group" and name == "community_group")
-    ]
+    ] + ([SUB_AREA] if by_sub_area else [])
     tables["responses_by_quarter"] = responses_by_quarter(
-        in_scope, breakdowns=activity_breakdowns, exact_total=exact, group_names=group_names
+        in_scope,
+        breakdowns=activity_breakdowns,
+        exact_total=exact,
+        group_names=group_names,
+        area_names=place_names,
     )
     tables["response_rates"] = response_rates(
-        invitations, exact_total=exact, group_names=group_names
+        invitations, exact_total=exact, group_names=group_names, area_names=place_names
     )
     measures = key_measures(questionnaire)
     breakdowns = [
         name
         for name in INEQUALITY_BREAKDOWNS
         if name in submitted.columns and not (scope.kind == "group" and name == "community_group")
-    ]
+    ] + ([SUB_AREA] if by_sub_area else [])
     if count:
         frame, own, area = _scoped(submitted, scope)
         scores = compute_scores(
@@ -160,7 +188,7 @@ def build_report(
         tables["quarterly_trends"] = trend_table(scores, measures)
         if scope.kind != "group":
             tables["inequalities"] = inequality_table(
-                scores, own, measures, breakdowns, group_names
+                scores, own, measures, breakdowns, group_names, place_names
             )
             if "area" in submitted.columns:
                 areas = (
@@ -187,13 +215,19 @@ def _scoped(submitted: pd.DataFrame, scope: ReportScope) -> tuple[pd.DataFrame, 
     """The frame compute_scores reads, the breakdown of the scope's own row, and its area."""
     if scope.kind == "national":
         return submitted, NATIONAL, None
-    if scope.kind == "area":
+    if scope.kind == "area" and is_whole_area(submitted, scope):
         return submitted, AREA, scope.slug
-    in_group = submitted["community_group"].astype("string").fillna("") == scope.slug
-    frame = submitted.assign(
-        area=pd.Categorical(np.where(in_group.to_numpy(dtype=bool), IN_GROUP, OUT_OF_GROUP))
-    )
+    # A group, a sub-area or an area narrowed to one: the scope's rows stand as one "area".
+    inside = scope_mask(submitted, scope)
+    frame = submitted.assign(area=pd.Categorical(np.where(inside, IN_GROUP, OUT_OF_GROUP)))
     return frame, AREA, IN_GROUP
+
+
+def _has_sub_areas(submitted: pd.DataFrame, in_scope: pd.DataFrame, scope: ReportScope) -> bool:
+    """Whether the report breaks down by sub-area: a whole area with sub-areas' responses."""
+    if SUB_AREA not in in_scope.columns or not is_whole_area(submitted, scope):
+        return False
+    return bool((in_scope[SUB_AREA].astype("string").fillna("") != "").any())
 
 
 def _comment_mask(

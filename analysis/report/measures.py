@@ -56,10 +56,15 @@ def key_measures(questionnaire: QuestionnaireData) -> tuple[str, ...]:
 
 
 def measure_labels(questionnaire: QuestionnaireData) -> dict[str, str]:
-    """A plain description of each measure, from the questionnaire's own definitions."""
+    """A plain name of each measure, from the questionnaire's own definitions.
+
+    An indicator without a name in the file is described by its item and numerator codes.
+    """
     labels: dict[str, str] = {}
     for indicator in questionnaire.indicators:
-        if indicator.kind == "match":
+        if indicator.name:
+            labels[indicator.id] = indicator.name
+        elif indicator.kind == "match":
             labels[indicator.id] = f"{indicator.item} matches {indicator.other_item}"
         else:
             labels[indicator.id] = f"{indicator.item}: {', '.join(indicator.numerator)}"
@@ -167,6 +172,7 @@ def inequality_table(
     measures: Sequence[str],
     breakdowns: Sequence[str],
     group_names: Mapping[str, str],
+    area_names: Mapping[str, str] | None = None,
 ) -> ReportTable:
     """Each group's standardised value and its gaps to the scope and to national.
 
@@ -184,10 +190,11 @@ def inequality_table(
     rows["gap_to_area"] = rows["std_value"] - rows["area_value"]
     rows["gap_to_national"] = rows["std_value"] - rows["national_value"]
     rows["significant"] = np.where(rows["comparison"].isin(SIGNIFICANT), "yes", "no")
-    community = rows["breakdown"] == "community_group"
-    rows.loc[community, "group"] = rows.loc[community, "group"].map(
-        lambda slug: group_names.get(slug, slug)
-    )
+    for breakdown, names in (("community_group", group_names), ("sub_area", area_names or {})):
+        named = rows["breakdown"] == breakdown
+        rows.loc[named, "group"] = rows.loc[named, "group"].map(
+            lambda slug, names=names: names.get(slug, slug)
+        )
     rows = round_for_publication(rows).rename(columns={"indicator": "measure"})
     order = {name: index for index, name in enumerate(measures)}
     rows = rows.assign(

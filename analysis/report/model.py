@@ -84,7 +84,7 @@ class ReportTable:
 class InvitationCount:
     """Invitations made and the responses they brought, for one group (given by the caller)."""
 
-    breakdown: str  # "all", "channel", "language" or "community_group"
+    breakdown: str  # "all", "channel", "language", "community_group" or "sub_area"
     group: str
     invitations: int
     responses: int  # submitted responses that came from these invitations
@@ -92,11 +92,17 @@ class InvitationCount:
 
 @dataclass(frozen=True)
 class ReportScope:
-    """Whose report: the whole platform, one area, or one community group."""
+    """Whose report: the whole platform, one area, or one community group.
+
+    An area's report includes its sub-areas' responses (the ``sub_area`` column of the
+    responses); ``sub_area`` narrows an area's report to one of them, as the period narrows
+    it in time.
+    """
 
     kind: ScopeKind
     slug: str
     name: str
+    sub_area: str | None = None
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,20 @@ def _row_key(table: ReportTable, row: Sequence[Cell]) -> str:
 
 
 # Text columns that are results rather than labels (kept out of the row key).
+# Names (analysis.report.names) are in the reader's language: the key keeps to the ids, so a
+# file read in Welsh and one read in English line up.
 TEXT_MEASURES = frozenset(
-    {"comparison", "published_comparison", "significant", "position", "quote", "polarity"}
+    {
+        "comparison",
+        "published_comparison",
+        "significant",
+        "position",
+        "quote",
+        "polarity",
+        "indicator_name",
+        "domain_name",
+        "measure_name",
+    }
 )
 
 

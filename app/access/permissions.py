@@ -86,6 +86,12 @@ ROLE_SCOPE: dict[Role, ScopeKind] = {
     Role.TRANSLATOR: ScopeKind.LANGUAGE,
 }
 
+# What an area grant gives over the area's sub-areas (sub-ICB locations): the ICB's
+# commissioners read their places' reports and actions; managing a place stays with its own.
+REACHES_SUB_AREAS: frozenset[Permission] = frozenset(
+    {Permission.VIEW_REPORTS, Permission.VIEW_ACTIONS}
+)
+
 # These roles reach reports about every family in an area or the whole platform.
 TOTP_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.COMMISSIONER})
 
@@ -105,6 +111,8 @@ class Scope:
     area_id: int | None = None
     group_id: int | None = None
     language: str | None = None
+    # The area's parent when the object belongs to a sub-area (read from the area row too).
+    parent_area_id: int | None = None
 
 
 class Grant(Protocol):
@@ -134,7 +142,11 @@ def grant_allows(grant: Grant, permission: Permission, scope: Scope | None) -> b
     if kind is ScopeKind.PLATFORM:
         return True
     if kind is ScopeKind.AREA:
-        return grant.area_id is not None and scope.area_id == grant.area_id
+        if grant.area_id is None:
+            return False
+        return scope.area_id == grant.area_id or (
+            permission in REACHES_SUB_AREAS and scope.parent_area_id == grant.area_id
+        )
     if kind is ScopeKind.GROUP:
         return grant.community_group_id is not None and scope.group_id == grant.community_group_id
     return grant.language is not None and scope.language == grant.language

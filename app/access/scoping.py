@@ -18,9 +18,13 @@ from app.models import (
 def scope_of(thing: object) -> Scope:
     """The scope an object belongs to; unknown kinds raise, so nothing is scoped by accident."""
     if isinstance(thing, Area):
-        return Scope(area_id=thing.id)
+        return Scope(area_id=thing.id, parent_area_id=thing.parent_id)
     if isinstance(thing, CommunityGroup):
-        return Scope(area_id=thing.area_id, group_id=thing.id)
+        return Scope(
+            area_id=thing.area_id,
+            group_id=thing.id,
+            parent_area_id=thing.area.parent_id if thing.area is not None else None,
+        )
     if isinstance(thing, LocalQuestion):
         return Scope(area_id=thing.area_id, group_id=thing.community_group_id)
     if isinstance(thing, PublishedQuestionnaire):

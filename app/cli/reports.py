@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import multiprocessing
 import os
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from analysis.report.model import ReportModel, ReportPeriod, ReportScope
 from app.access.permissions import Scope
@@ -20,13 +23,14 @@ from app.dashboard.documents import FORMATS, render
 from app.extensions import db
 from app.models import Area
 from app.services import areas as area_service
-from app.services import reporting
+from app.services import report_builds, reporting
 from app.services.audit import Actor, AuditAction, record_event
-from app.services.errors import AreaNotFound
+from app.services.errors import AreaNotFound, NotASubArea
 from app.survey.context import default_questionnaire
 
 reports_cli = AppGroup("reports", help="Build commissioners' reports outside the web server.")
 NATIONAL = "national"
+log = logging.getLogger(__name__)
 
 
 def _write_atomically(destination: Path, body: bytes) -> None:
@@ -42,11 +46,24 @@ def _write_atomically(destination: Path, body: bytes) -> None:
         raise
 
 
-def _scope(slug: str) -> tuple[ReportScope, Scope]:
+def _scope(slug: str, sub_area_slug: str | None = None) -> tuple[ReportScope, Scope]:
     if slug == NATIONAL:
+        if sub_area_slug:
+            raise click.UsageError("--sub-area narrows an area's report, not the national one.")
         return ReportScope("national", NATIONAL, "All areas"), Scope()
-    area = area_service.area_by_slug(db.session(), slug)
-    return ReportScope("area", area.slug, area.name), Scope(area_id=area.id)
+    session = db.session()
+    area = area_service.area_by_slug(session, slug)
+    access = Scope(area_id=area.id, parent_area_id=area.parent_id)
+    if not sub_area_slug:
+        return ReportScope("area", area.slug, area.name), access
+    try:
+        sub_area = area_service.sub_area_of(session, area, sub_area_slug)
+    except NotASubArea as problem:
+        raise click.ClickException(
+            f"There is no sub-area {sub_area_slug!r} in the area {slug!r}"
+        ) from problem
+    name = f"{area.name}: {sub_area.name}"
+    return ReportScope("area", area.slug, name, sub_area=sub_area.slug), access
 
 
 def _build(scope: ReportScope, period: ReportPeriod) -> ReportModel:
@@ -68,7 +85,11 @@ def _audit(scope: ReportScope, access: Scope, file_format: str, target: Path) ->
         AuditAction.BUILD_REPORT,
         scope=access,
         object_ref=f"report:{scope.kind}:{scope.slug}",
-        detail={"format": file_format, "file": target.name},
+        detail={
+            "format": file_format,
+            "file": target.name,
+            **({"sub_area": scope.sub_area} if scope.sub_area else {}),
+        },
     )
 
 
@@ -82,6 +103,12 @@ def _audit(scope: ReportScope, access: Scope, file_format: str, target: Path) ->
 @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--from", "start", help="First submission date to include (YYYY-MM-DD).")
 @click.option("--to", "end", help="Last submission date to include (YYYY-MM-DD).")
+@click.option(
+    "--sub-area",
+    "sub_area_slug",
+    default=None,
+    help="With --area: only the responses and invitations of this sub-area of the area.",
+)
 @click.option(
     "--jobs",
     type=click.IntRange(1, 32),
@@ -98,6 +125,7 @@ def build(
     start: str | None,
     end: str | None,
     jobs: int,
+    sub_area_slug: str | None = None,
 ) -> None:
     """Build a report file; every file written is recorded in the audit log."""
     if all_areas == bool(area_slug):
@@ -108,6 +136,8 @@ def build(
         raise click.UsageError("--area needs --out FILE.")
     if all_areas and out_dir is None:
         raise click.UsageError("--all-areas needs --out-dir DIR.")
+    if sub_area_slug and not area_slug:
+        raise click.UsageError("--sub-area goes with --area SLUG.")
     try:
         period = reporting.parse_period(start, end)
     except reporting.InvalidReportPeriod as problem:
@@ -115,15 +145,21 @@ def build(
     with current_app.test_request_context("/"):
         if area_slug:
             assert out_path is not None
-            _build_one(area_slug, period, file_format, out_path)
+            _build_one(area_slug, period, file_format, out_path, sub_area_slug)
         else:
             assert out_dir is not None
             _build_all(period, file_format, out_dir, jobs)
 
 
-def _build_one(slug: str, period: ReportPeriod, file_format: str, out_path: Path) -> None:
+def _build_one(
+    slug: str,
+    period: ReportPeriod,
+    file_format: str,
+    out_path: Path,
+    sub_area_slug: str | None = None,
+) -> None:
     try:
-        scope, access = _scope(slug)
+        scope, access = _scope(slug, sub_area_slug)
     except AreaNotFound as problem:
         raise click.ClickException(f"There is no area with the slug {slug!r}") from problem
     progress = Progress("Building report")
@@ -218,3 +254,57 @@ def _finished(
     progress.advance()
     click.echo(f"{datetime.now():%H:%M:%S} {scope.slug}: {target}", err=True)
     return 1
+
+
+@reports_cli.command("worker")
+@click.option("--once", is_flag=True, help="Build every queued report, then stop.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.1, 600),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait when nothing is queued.",
+)
+def worker(once: bool, poll: float) -> None:
+    """Build the reports queued by web downloads into REPORTS_DIR (any number may run)."""
+    from app.dashboard.queued_reports import build_file
+
+    directory = Path(current_app.config["REPORTS_DIR"])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as problem:
+        raise click.ClickException(f"Cannot create {directory}: {problem.strerror}") from problem
+    lease = int(current_app.config["REPORT_BUILD_LEASE_SECONDS"])
+    built = 0
+    while True:
+        session = db.session()
+        build = report_builds.claim_next(session, lease_seconds=lease)
+        if build is None:
+            if once:
+                break
+            time.sleep(poll)
+            continue
+        build_id = build.id
+        try:
+            with current_app.test_request_context("/"), force_locale(build.language):
+                body, name = build_file(build)
+            file_name = f"{build_id}-{name}"
+            _write_atomically(directory / file_name, body)
+        except Exception as problem:  # noqa: BLE001  (any failure re-queues the job, logged)
+            db.session.rollback()
+            log.exception("report build %s failed", build_id)
+            failed = report_builds.fail(db.session(), build_id, type(problem).__name__)
+            click.echo(f"Report build {build_id} failed ({failed.status})", err=True)
+            continue
+        report_builds.finish(db.session(), build_id, file_name)
+        record_event(
+            db.session(),
+            Actor(None, f"worker:{getpass.getuser()}"),
+            AuditAction.BUILD_REPORT,
+            scope=Scope(area_id=build.area_id, group_id=build.community_group_id),
+            object_ref=f"report_build:{build_id}",
+            detail={"format": build.file_format, "file": file_name},
+        )
+        built += 1
+        click.echo(f"Built report {build_id}: {file_name}")
+    click.echo(f"Built {built} queued reports")

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__)
 
-from app.dashboard import views  # noqa: E402,F401  (routes register on import)
+from app.dashboard import build_views, views  # noqa: E402,F401  (routes register on import)

@@ -44,7 +44,7 @@ def headline_chart(model: ReportModel) -> Chart | None:
         return None
     bars, hidden = [], []
     for record in table.records():
-        label = str(record["indicator"])
+        label = str(record.get("indicator_name") or record["indicator"])
         value = _number(record["value"])
         if value is None:
             hidden.append(label)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from analysis.report.model import SUPPRESSED_MARK, Cell, ReportModel, ReportTable, Suppressed
 from app.dashboard import charts
 from app.dashboard.labels import BREAKDOWN_LABELS, COLUMN_LABELS, TABLE_TITLES, WORDS, definitions
+from app.dashboard.measure_names import named
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class Section:
 # The columns a page or PDF shows where a table is wide; the XLSX and CSV carry every column.
 SHOWN_COLUMNS = {
     "headline_indicators": (
-        "indicator",
+        "indicator_name",
         "n",
         "value",
         "ci_low",
@@ -67,6 +68,18 @@ SHOWN_COLUMNS = {
         "published_value",
         "published_year",
         "published_comparison",
+    ),
+    "domain_scores": (
+        "domain_name",
+        "n",
+        "value",
+        "ci_low",
+        "ci_high",
+        "std_value",
+        "std_ci_low",
+        "std_ci_high",
+        "comparison",
+        "national_value",
     ),
     "inequalities": (
         "breakdown",
@@ -93,13 +106,20 @@ SHOWN_COLUMNS = {
     "quotes": ("group", "theme_name", "language", "quote"),
 }
 SIGNIFICANT_COLUMNS = (
-    "measure",
+    "measure_name",
     "breakdown",
     "group",
     "std_value",
     "gap_to_national",
     "comparison",
 )
+
+
+def _shown(column_id: str, cell: Cell) -> str:
+    """A cell as shown: a breakdown's id ("about.ethnicity") as its plain, translated name."""
+    if column_id == "breakdown" and isinstance(cell, str) and cell in BREAKDOWN_LABELS:
+        return str(BREAKDOWN_LABELS[cell])
+    return cell_display(cell)
 
 
 def section_of(
@@ -119,7 +139,10 @@ def section_of(
         numeric=[column.kind != "text" for column in kinds],
         rows=[
             [
-                (cell_display(row[position]), isinstance(row[position], Suppressed))
+                (
+                    _shown(table.columns[position].id, row[position]),
+                    isinstance(row[position], Suppressed),
+                )
                 for position in positions
             ]
             for row in chosen
@@ -192,6 +215,7 @@ def trend_pivot(model: ReportModel, table: ReportTable) -> Section:
 
 def report_context(model: ReportModel) -> dict[str, Any]:
     """Everything the report templates need: sections, charts and subsets, all from the model."""
+    model = named(model)
     sections = {table_id: section_of(table) for table_id, table in model.tables.items()}
     inequalities = model.tables.get("inequalities")
     headline_gaps: Section | None = None
@@ -302,7 +326,8 @@ def about_lines(model: ReportModel) -> list[tuple[str, str]]:
 
 
 def render(model: ReportModel, file_format: str) -> bytes:
-    """The report in one of FORMATS."""
+    """The report in one of FORMATS, with every measure's name in the reader's language."""
+    model = named(model)
     if file_format == "pdf":
         return render_pdf(model)
     if file_format == "xlsx":
@@ -318,7 +343,8 @@ def download_name(model: ReportModel, file_format: str) -> str:
     period = ""
     if model.period.start or model.period.end:
         period = f"-{model.period.start or 'start'}-to-{model.period.end or 'now'}"
-    return f"report-{model.scope.slug}{period}.{file_format}"
+    place = f"-{model.scope.sub_area}" if model.scope.sub_area else ""
+    return f"report-{model.scope.slug}{place}{period}.{file_format}"
 
 
 def configured_questionnaires_dir() -> str:

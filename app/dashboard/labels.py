@@ -24,10 +24,13 @@ COLUMN_LABELS = {
     "responses": _l("Responses"),
     "invitations": _l("Invitations"),
     "response_rate": _l("Response rate (%)"),
-    "indicator": _l("Indicator"),
+    "indicator": _l("Indicator id"),
+    "indicator_name": _l("Indicator"),
     "polarity": _l("Better when"),
-    "domain": _l("Domain"),
-    "measure": _l("Measure"),
+    "domain": _l("Domain id"),
+    "domain_name": _l("Domain"),
+    "measure": _l("Measure id"),
+    "measure_name": _l("Measure"),
     "n": _l("Base (n)"),
     "numerator": _l("Numerator"),
     "value": _l("Value"),
@@ -80,6 +83,10 @@ WORDS = {
     "above 99.8% limit": _l("above 99.8% limit"),
     "below 95% limit": _l("below 95% limit"),
     "below 99.8% limit": _l("below 99.8% limit"),
+    # How invitations reached carers (the channel rows of the response rates).
+    "sms": _l("Text message"),
+    "email": _l("E-mail"),
+    "letter": _l("Letter"),
 }
 
 BREAKDOWN_LABELS = {
@@ -87,6 +94,7 @@ BREAKDOWN_LABELS = {
     "channel": _l("Channel"),
     "language": _l("Language"),
     "community_group": _l("Community group"),
+    "sub_area": _l("Sub-area"),
     "about.ethnicity": _l("Ethnic group of the person who died"),
     "about.religion": _l("Religion of the person who died"),
     "about.cause_group": _l("Main illness"),

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from analysis.report.model import ReportModel, ReportPeriod, ReportScope
 from app.access.permissions import Permission, Scope
 from app.access.routes import require_scope, requires
 from app.access.scoping import scope_of
 from app.dashboard import bp
+from app.dashboard.build_views import queue_if_large
 from app.dashboard.documents import FORMATS, MEDIA_TYPES, download_name, render
 from app.extensions import db
 from app.services import areas as area_service
 from app.services import reporting
 from app.services.audit import Actor, AuditAction, record_event
-from app.services.errors import AreaNotFound, CommunityGroupNotFound
+from app.services.errors import AreaNotFound, CommunityGroupNotFound, NotASubArea
 from app.survey.context import default_questionnaire
 
 NATIONAL_SLUG = "national"
@@ -38,18 +41,46 @@ def _period() -> tuple[ReportPeriod, str | None]:
         return ReportPeriod(), str(problem)
 
 
-def _area_scope(area_slug: str) -> tuple[ReportScope, Scope]:
-    """The report scope of /reports/<area_slug>, checked against the user's own grants."""
+@dataclass
+class SubAreaChoice:
+    """The sub-area filter of an area's report: the choices, the one chosen, any mistake."""
+
+    options: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+    chosen: str = ""
+    problem: str | None = None
+
+
+def _area_scope(area_slug: str) -> tuple[ReportScope, Scope, SubAreaChoice]:
+    """The report scope of /reports/<area_slug>, checked against the user's own grants.
+
+    ``?sub_area=`` narrows an area's report to one of its own sub-areas; the sub-area is
+    looked up under this area, so another area's slug is refused like an unknown one.
+    """
     if area_slug == NATIONAL_SLUG:
         require_scope(Permission.VIEW_REPORTS, PLATFORM)
-        return ReportScope("national", NATIONAL_SLUG, _("All areas")), PLATFORM
+        return ReportScope("national", NATIONAL_SLUG, _("All areas")), PLATFORM, SubAreaChoice()
+    session = db.session()
     try:
-        area = area_service.area_by_slug(db.session(), area_slug[:64])
+        area = area_service.area_by_slug(session, area_slug[:64])
     except AreaNotFound:
         abort(404)
     access = scope_of(area)
     require_scope(Permission.VIEW_REPORTS, access)
-    return ReportScope("area", area.slug, area.name), access
+    choice = SubAreaChoice(
+        options=[(sub.slug, sub.name) for sub in area_service.sub_areas(session, area)]
+    )
+    wanted = (request.args.get("sub_area") or "").strip()
+    if wanted:
+        try:
+            sub_area = area_service.sub_area_of(session, area, wanted)
+        except NotASubArea:
+            choice.problem = _("There is no such sub-area in this area; the whole area is shown.")
+        else:
+            require_scope(Permission.VIEW_REPORTS, scope_of(sub_area))
+            choice.chosen = sub_area.slug
+            name = _("%(area)s: %(sub_area)s", area=area.name, sub_area=sub_area.name)
+            return ReportScope("area", area.slug, name, sub_area=sub_area.slug), access, choice
+    return ReportScope("area", area.slug, area.name), access, choice
 
 
 def _group_scope(group_slug: str) -> tuple[ReportScope, Scope]:
@@ -85,13 +116,21 @@ def _audit(
         detail={
             "from": period.start.isoformat() if period.start else "",
             "to": period.end.isoformat() if period.end else "",
+            **({"sub_area": scope.sub_area} if scope.sub_area else {}),
             **detail,
         },
     )
 
 
-def _page(scope: ReportScope, access: Scope, endpoint: str, slug_arg: str) -> str:
+def _page(
+    scope: ReportScope,
+    access: Scope,
+    endpoint: str,
+    slug_arg: str,
+    sub_areas: SubAreaChoice | None = None,
+) -> str:
     period, problem = _period()
+    sub_areas = sub_areas or SubAreaChoice()
     model = _model(scope, period)
     _audit(AuditAction.VIEW_REPORT, scope, access, period)
     query: dict[str, Any] = {
@@ -99,6 +138,8 @@ def _page(scope: ReportScope, access: Scope, endpoint: str, slug_arg: str) -> st
         for key, value in (("from", request.args.get("from")), ("to", request.args.get("to")))
         if value and not problem
     }
+    if sub_areas.chosen:
+        query["sub_area"] = sub_areas.chosen
     names = {
         "pdf": _("PDF report"),
         "xlsx": _("Spreadsheet (XLSX)"),
@@ -126,6 +167,7 @@ def _page(scope: ReportScope, access: Scope, endpoint: str, slug_arg: str) -> st
         "dashboard/report.html",
         download_links=links,
         period_error=problem,
+        sub_areas=sub_areas,
         period_from=request.args.get("from", "") if not problem else "",
         period_to=request.args.get("to", "") if not problem else "",
         themes_available=data.themes_available,
@@ -133,12 +175,17 @@ def _page(scope: ReportScope, access: Scope, endpoint: str, slug_arg: str) -> st
     )
 
 
-def _download(scope: ReportScope, access: Scope, file_format: str) -> Response:
+def _download(
+    scope: ReportScope, access: Scope, file_format: str, sub_areas: SubAreaChoice | None = None
+) -> WerkzeugResponse:
     if file_format not in FORMATS:
         abort(404)
     period, problem = _period()
-    if problem:
+    if problem or (sub_areas is not None and sub_areas.problem):
         abort(400)
+    queued = queue_if_large(scope, access, period, file_format)
+    if queued is not None:
+        return queued
     model = _model(scope, period)
     body = render(model, file_format)
     _audit(AuditAction.DOWNLOAD_REPORT, scope, access, period, format=file_format)
@@ -177,15 +224,15 @@ def index() -> str:
 @bp.get("/reports/<area_slug>")
 @requires(Permission.VIEW_REPORTS)
 def area_report(area_slug: str) -> str:
-    scope, access = _area_scope(area_slug)
-    return _page(scope, access, "dashboard.area_download", "area_slug")
+    scope, access, sub_areas = _area_scope(area_slug)
+    return _page(scope, access, "dashboard.area_download", "area_slug", sub_areas)
 
 
 @bp.get("/reports/<area_slug>/report.<file_format>")
 @requires(Permission.VIEW_REPORTS)
-def area_download(area_slug: str, file_format: str) -> Response:
-    scope, access = _area_scope(area_slug)
-    return _download(scope, access, file_format)
+def area_download(area_slug: str, file_format: str) -> WerkzeugResponse:
+    scope, access, sub_areas = _area_scope(area_slug)
+    return _download(scope, access, file_format, sub_areas)
 
 
 @bp.get("/reports/groups/<group_slug>")
@@ -197,6 +244,6 @@ def group_report(group_slug: str) -> str:
 
 @bp.get("/reports/groups/<group_slug>/report.<file_format>")
 @requires(Permission.VIEW_GROUP_RESULTS)
-def group_download(group_slug: str, file_format: str) -> Response:
+def group_download(group_slug: str, file_format: str) -> WerkzeugResponse:
     scope, access = _group_scope(group_slug)
     return _download(scope, access, file_format)

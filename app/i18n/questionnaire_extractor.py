@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from app.questionnaire.localisation import (
     domain_context,
+    indicator_context,
     item_context,
     item_option_context,
     piping_context,
@@ -106,6 +107,13 @@ def extract_questionnaire_texts(root: Node) -> Iterator[Extracted]:
         for page in _sequence(_get(section, "pages")):
             for item in _sequence(_get(page, "items")):
                 yield from _item_texts(q_id, item)
+    for indicator in _sequence(_get(root, "indicators")):
+        indicator_id = _text(_get(indicator, "id")) or ""
+        yield from _message(
+            _get(indicator, "name"),
+            indicator_context(q_id, indicator_id),
+            "Name of a headline indicator (a percentage) in reports",
+        )
     for domain in _sequence(_get(root, "domains")):
         domain_id = _text(_get(domain, "id")) or ""
         yield from _message(

@@ -14,6 +14,7 @@ from app.models.codesign import (
 )
 from app.models.contact import Contact
 from app.models.invitation import Invitation
+from app.models.report_build import ReportBuild, ReportBuildStatus
 from app.models.response import Answer, Response, ResponsePerson, ResponseStatus
 from app.models.sms import (
     ConversationState,
@@ -30,6 +31,8 @@ from app.models.user import PasswordReset, RoleAssignment, StaffInvitation, Staf
 from app.models.withdrawal import Withdrawal, WithdrawalCode
 
 __all__ = [
+    "ReportBuild",
+    "ReportBuildStatus",
     "ActionStatus",
     "Answer",
     "Area",

@@ -21,8 +21,13 @@ class Area(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    # An ICB's sub-ICB locations (places) are areas too, one level down: responses keep the
+    # sub-area they were collected in, and the parent's reports include them.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
 
     groups: Mapped[list[CommunityGroup]] = relationship(back_populates="area")
+    parent: Mapped[Area | None] = relationship(remote_side=[id], back_populates="sub_areas")
+    sub_areas: Mapped[list[Area]] = relationship(back_populates="parent", order_by="Area.slug")
 
     def is_open_on(self, day: date) -> bool:
         """Whether the area is valid on that day."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String
+from sqlalchemy import Date, DateTime, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Base
 from app.models.area import Area, CommunityGroup
 from app.models.clock import utc_now
+
+# How an invitation reached the carer: texted by the outbox, e-mailed or posted by the area.
+INVITATION_CHANNELS = ("sms", "email", "letter")
 
 
 class Invitation(Base):
@@ -23,6 +26,9 @@ class Invitation(Base):
         ForeignKey("community_groups.id"), index=True
     )
     language: Mapped[str] = mapped_column(String(16), default="en")
+    # Response rates by channel compare the ways of inviting; rows from before it was recorded
+    # were all imported for the SMS outbox.
+    channel: Mapped[str] = mapped_column(String(16), default="sms", server_default=text("'sms'"))
     questionnaire_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)

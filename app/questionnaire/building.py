@@ -114,6 +114,7 @@ class _Builder:
             kind=data.get("kind", "proportion"),
             other_item_id=data.get("other_item"),
             among=self.condition(data.get("among"), f"indicator '{data['id']}' among"),
+            name=data.get("name"),
         )
 
 

@@ -63,6 +63,10 @@ def domain_context(q_id: str, domain_id: str) -> str:
     return f"{q_id}:domain:{domain_id}:name"
 
 
+def indicator_context(q_id: str, indicator_id: str) -> str:
+    return f"{q_id}:indicator:{indicator_id}:name"
+
+
 def identity(_context: str, text: str) -> str:
     return text
 
@@ -162,7 +166,12 @@ def localise(q: Questionnaire, translate: Translate) -> Questionnaire:
             )
             for scale_id, options in q.scales.items()
         },
-        indicators=q.indicators,
+        indicators=tuple(
+            replace(i, name=translate(indicator_context(namespace(q), i.id), i.name))
+            if i.name
+            else i
+            for i in q.indicators
+        ),
         domains=tuple(
             Domain(d.id, translate(domain_context(namespace(q), d.id), d.name), d.item_ids)
             for d in q.domains
@@ -190,6 +199,7 @@ __all__ = [
     "LOCAL_SECTION_ID",
     "Translate",
     "domain_context",
+    "indicator_context",
     "identity",
     "item_context",
     "item_option_context",

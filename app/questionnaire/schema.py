@@ -117,6 +117,9 @@ class Indicator:
     kind: Literal["proportion", "match"] = "proportion"
     other_item_id: str | None = None
     among: Condition | None = None
+    # The plain name readers see in reports. Display text only: a name added or reworded in a
+    # published file changes no figure, so comparisons (core versus module) ignore it.
+    name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class AuditAction(enum.StrEnum):
     VIEW_REPORT = "report.view"
     DOWNLOAD_REPORT = "report.download"
     BUILD_REPORT = "report.build"
+    QUEUE_REPORT = "report.queue"
 
 
 @dataclass(frozen=True)

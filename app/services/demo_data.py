@@ -22,6 +22,7 @@ from app.services.demo_population import (
     CHANNELS,
     DEMO_AREAS,
     DEMO_GROUPS,
+    DEMO_SUB_AREAS,
     OTHER_LANGUAGES,
     PLACES_OF_DEATH,
     QUARTERS,
@@ -34,6 +35,7 @@ from app.services.transactions import begin_write
 __all__ = [
     "DEMO_AREAS",
     "DEMO_GROUPS",
+    "DEMO_SUB_AREAS",
     "DemoAlreadySeeded",
     "DemoArea",
     "DemoGroup",
@@ -96,6 +98,26 @@ def generate_demo_responses(
         )
 
 
+# Every area a demo response may be stored under: the areas and their places.
+DEMO_AREA_SLUGS = [area.slug for area in DEMO_AREAS] + [sub.slug for sub in DEMO_SUB_AREAS]
+
+
+def collected_in(response: DemoResponse) -> str:
+    """The sub-area (or the area itself) a demo response was collected in.
+
+    Read from the random response id rather than drawn from the generator, so adding places
+    changes no answer and no other draw of a seeded demo.
+    """
+    roll = (uuid.UUID(response.response_id).int % 1000) / 1000
+    for sub_area in DEMO_SUB_AREAS:
+        if sub_area.parent_slug != response.area_slug:
+            continue
+        if roll < sub_area.share:
+            return sub_area.slug
+        roll -= sub_area.share
+    return response.area_slug
+
+
 def _pick_group(rng: random.Random, area: DemoArea) -> DemoGroup | None:
     roll = rng.random()
     for group in DEMO_GROUPS:
@@ -143,7 +165,7 @@ def seed_demo(
         existing = session.scalar(
             select(func.count(Response.id))
             .join(Area, Area.id == Response.area_id)
-            .where(Area.slug.in_([area.slug for area in DEMO_AREAS]))
+            .where(Area.slug.in_(DEMO_AREA_SLUGS))
         )
         if existing:
             raise DemoAlreadySeeded(int(existing))
@@ -185,6 +207,15 @@ def _ensure_areas(session: Session) -> tuple[dict[str, int], int]:
             session.flush()
             ids[area.slug] = row.id
             created += 1
+    for sub_area in DEMO_SUB_AREAS:
+        found = session.scalar(select(Area.id).where(Area.slug == sub_area.slug))
+        if found is None:
+            row = Area(slug=sub_area.slug, name=sub_area.name, parent_id=ids[sub_area.parent_slug])
+            session.add(row)
+            session.flush()
+            found = row.id
+            created += 1
+        ids[sub_area.slug] = found
     return ids, created
 
 
@@ -225,7 +256,7 @@ def _insert(
                 "channel": response.channel,
                 "language": response.language,
                 "status": ResponseStatus.SUBMITTED.value,
-                "area_id": area_ids[response.area_slug],
+                "area_id": area_ids[collected_in(response)],
                 "community_group_id": group_ids[response.group_slug]
                 if response.group_slug
                 else None,

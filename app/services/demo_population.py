@@ -48,6 +48,23 @@ DEMO_AREAS: tuple[DemoArea, ...] = (
         "east-coast", "East Coast ICB", 0.30, {"rating": 0.3, "coordination": 0.2, "general": 0.05}
     ),
 )
+
+
+@dataclass(frozen=True)
+class DemoSubArea:
+    slug: str
+    name: str
+    parent_slug: str
+    share: float  # of the parent's responses; the rest came through the parent's own links
+
+
+# East Coast ICB's places (sub-ICB locations): its responses are shared among them by the
+# response id, so the answers, and every figure of the ICB, are those of the demo without them.
+DEMO_SUB_AREAS: tuple[DemoSubArea, ...] = (
+    DemoSubArea("east-coast-harbour", "Harbour place", "east-coast", 0.40),
+    DemoSubArea("east-coast-marshes", "Marshes place", "east-coast", 0.25),
+    DemoSubArea("east-coast-uplands", "Uplands place", "east-coast", 0.15),
+)
 # The Bangladeshi carers' network is the planted "worse group": faith needs and dignity.
 DEMO_GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(

@@ -45,6 +45,14 @@ class CommunityGroupNotFound(ServiceError):
     """No community group has that slug."""
 
 
+class InvalidParentArea(ServiceError):
+    """A sub-area's parent must be a top-level area (sub-areas go one level deep)."""
+
+
+class NotASubArea(ServiceError):
+    """The area named as a sub-area does not belong to the area of the report."""
+
+
 class DuplicateSlug(ServiceError):
     """An area or group with that slug already exists."""
 

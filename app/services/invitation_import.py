@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n.languages import normalise_code
 from app.models import Area, CommunityGroup, Contact, Invitation
+from app.models.invitation import INVITATION_CHANNELS
 from app.services.contacts import InvalidPhoneNumber, is_opted_out, new_contact, normalise_phone
 from app.services.encryption import ContactCipher
 from app.services.errors import ServiceError
@@ -23,7 +24,14 @@ from app.services.transactions import begin_write
 from app.sms.keywords import keyword_table
 
 REQUIRED_COLUMNS = ("phone", "area", "community_group", "language")
-OPTIONAL_COLUMNS = ("name_of_person", "relationship", "date_of_death", "exclude_reason", "email")
+OPTIONAL_COLUMNS = (
+    "name_of_person",
+    "relationship",
+    "date_of_death",
+    "exclude_reason",
+    "email",
+    "channel",
+)
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_REPORTED = 1_000
 NAME_MAX = 60
@@ -95,6 +103,7 @@ class _Row:
     person_name: str | None
     relationship: str | None
     not_before: date | None
+    channel: str = "sms"
 
 
 @dataclass(frozen=True)
@@ -191,13 +200,15 @@ class _RowChecker:
             raise ValueError("the email address is not valid")
         if phone is None and email is None:
             raise ValueError("there is no phone number (or email address)")
+        channel = self._channel(record.get("channel") or "", phone, email)
         area = self.areas.get(record["area"])
         if area is None or not area.is_open_on(self.options.today):
             raise ValueError(f"there is no open area with the slug {record['area'][:64]!r}")
         group = None
         if record["community_group"]:
             group = self.groups.get(record["community_group"])
-            if group is None or group.area_id not in (None, area.id):
+            # A sub-area's invitations may name a group of its parent area.
+            if group is None or group.area_id not in (None, area.id, area.parent_id):
                 raise ValueError(
                     f"there is no community group {record['community_group'][:64]!r} in this area"
                 )
@@ -213,7 +224,23 @@ class _RowChecker:
         if record.get("date_of_death"):
             death = _parse_death(record["date_of_death"], self.options.today)
             not_before = death + timedelta(days=self.options.min_days_after_death)
-        return _Row(line, phone, email, area, group, language, name, relationship, not_before)
+        return _Row(
+            line, phone, email, area, group, language, name, relationship, not_before, channel
+        )
+
+    @staticmethod
+    def _channel(text: str, phone: str | None, email: str | None) -> str:
+        """How the carer is invited: as the list says, else a text when there is a phone."""
+        channel = text.strip().lower() or ("sms" if phone else "email")
+        if channel not in INVITATION_CHANNELS:
+            raise ValueError(
+                f"channel {text[:16]!r} is not one of {', '.join(INVITATION_CHANNELS)}"
+            )
+        if channel == "sms" and phone is None:
+            raise ValueError("the channel is sms but there is no phone number")
+        if channel == "email" and email is None:
+            raise ValueError("the channel is email but there is no email address")
+        return channel
 
     @staticmethod
     def _relationship(text: str) -> str | None:
@@ -314,6 +341,7 @@ def _store(
             area_id=row.area.id,
             community_group_id=row.group.id if row.group else None,
             language=row.language,
+            channel=row.channel,
             questionnaire_id=options.questionnaire_id,
             expires_at=datetime.combine(first_day, datetime.min.time())
             + timedelta(days=options.valid_days),

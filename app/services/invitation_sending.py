@@ -92,7 +92,8 @@ def _open_invitations_with_phones(
         invited = select(SmsOutbox.id).where(
             SmsOutbox.invitation_id == Invitation.id, SmsOutbox.kind == INVITATION
         )
-        query = query.where(~exists(invited))
+        # A carer invited by letter or e-mail is not invited a second time by text.
+        query = query.where(~exists(invited), Invitation.channel == "sms")
     return [(invitation, contact) for invitation, contact in session.execute(query).all()]
 
 

@@ -27,6 +27,7 @@ def create_invitation(
     language: str = "en",
     community_group: CommunityGroup | None = None,
     valid_days: int | None = 120,
+    channel: str = "sms",
 ) -> IssuedInvitation:
     token = new_link_token()
     begin_write(session)
@@ -35,6 +36,7 @@ def create_invitation(
         area=area,
         community_group=community_group,
         language=language,
+        channel=channel,
         questionnaire_id=questionnaire_id,
         expires_at=utc_now() + timedelta(days=valid_days) if valid_days else None,
     )

@@ -134,10 +134,43 @@ def data_version(session: Session) -> Hashable:
     ).one()
     names = (
         session.scalar(select(func.count(Area.id))),
+        # A sub-area moved under another parent moves its responses between reports.
+        session.scalar(select(func.sum(Area.parent_id))),
+        session.scalar(select(func.count(Area.parent_id))),
         session.scalar(select(func.max(CommunityGroup.id))),
         session.scalar(select(func.count(CommunityGroup.id))),
     )
     return (tuple(map(str, responses)), tuple(map(str, invitations)), tuple(map(str, names)))
+
+
+def parent_areas(session: Session) -> dict[str, str]:
+    """Sub-area slug -> its parent's slug."""
+    parent = aliased(Area)
+    return {
+        slug: parent_slug
+        for slug, parent_slug in session.execute(
+            select(Area.slug, parent.slug).join(parent, parent.id == Area.parent_id)
+        )
+    }
+
+
+def place_in_areas(frame: pd.DataFrame, parents: dict[str, str]) -> pd.DataFrame:
+    """Responses keep the sub-area they were collected in: ``area`` becomes its parent.
+
+    The analysis then sees every response of an ICB under the ICB (areas compared, national)
+    and the place in ``sub_area`` (blank for a response collected in the area itself).
+    """
+    import pandas as pd
+
+    from analysis.report.build import SUB_AREA
+
+    if "area" not in frame.columns or not parents:
+        return frame  # no sub-areas anywhere: the responses are read as they always were
+    collected = frame["area"].astype("string").fillna("")
+    in_sub_area = collected.isin(list(parents))
+    frame[SUB_AREA] = pd.Categorical(collected.where(in_sub_area, ""))
+    frame["area"] = pd.Categorical(collected.where(~in_sub_area, collected.map(parents)))
+    return frame
 
 
 def questionnaire_data(questionnaires_dir: str, questionnaire: Questionnaire) -> QuestionnaireData:
@@ -224,7 +257,9 @@ def responses_data(
         if isinstance(cached, ResponsesData):
             return cached
         analysed = questionnaire_data(questionnaires_dir, questionnaire)
-        frame = read_responses(session, questionnaire, analysed)
+        frame = place_in_areas(
+            read_responses(session, questionnaire, analysed), parent_areas(session)
+        )
         comments, themes_available = analyse_free_text(frame)
         data = ResponsesData(version, frame, comments, themes_available)
         _data.put(version, data)
@@ -234,15 +269,26 @@ def responses_data(
 def invitation_counts(
     session: Session, scope: ReportScope, period: ReportPeriod
 ) -> list[InvitationCount]:
-    """Invitations made in the period and the submitted responses they brought, per group."""
+    """Invitations made in the period and the submitted responses they brought, per group.
+
+    An area counts its sub-areas' invitations too, one line per sub-area; ``scope.sub_area``
+    keeps one sub-area's. Every count is by channel, language and community group as well.
+    """
     group = aliased(CommunityGroup)
+    invited_in = aliased(Area)
+    parent = aliased(Area)
     statement = (
         select(
+            Invitation.channel,
             Invitation.language,
             group.slug,
+            invited_in.slug,
+            parent.slug,
             func.count(Invitation.id),
             func.count(Response.id),
         )
+        .join(invited_in, invited_in.id == Invitation.area_id)
+        .outerjoin(parent, parent.id == invited_in.parent_id)
         .outerjoin(group, group.id == Invitation.community_group_id)
         .outerjoin(
             Response,
@@ -251,12 +297,12 @@ def invitation_counts(
                 Response.status == ResponseStatus.SUBMITTED.value,
             ),
         )
-        .group_by(Invitation.language, group.slug)
+        .group_by(Invitation.channel, Invitation.language, group.slug, invited_in.slug, parent.slug)
     )
     if scope.kind == "area":
-        statement = statement.join(Area, Area.id == Invitation.area_id).where(
-            Area.slug == scope.slug
-        )
+        statement = statement.where((invited_in.slug == scope.slug) | (parent.slug == scope.slug))
+        if scope.sub_area is not None:
+            statement = statement.where(invited_in.slug == scope.sub_area)
     elif scope.kind == "group":
         statement = statement.where(group.slug == scope.slug)
     if period.start is not None:
@@ -267,21 +313,31 @@ def invitation_counts(
         statement = statement.where(
             Invitation.created_at < datetime.combine(period.end + timedelta(days=1), time.min)
         )
+    rows = session.execute(statement).all()
+    # Sub-areas are a breakdown of a whole area's report that has sub-areas' invitations.
+    by_sub_area = (
+        scope.kind == "area"
+        and scope.sub_area is None
+        and any(parent_slug == scope.slug for *_, parent_slug, _, _ in rows)
+    )
     totals: dict[tuple[str, str], list[int]] = {}
-    for language, group_slug, invited, responded in session.execute(statement):
-        keys = [(ALL, ALL), ("language", str(language))]
+    for channel, language, group_slug, area_slug, parent_slug, invited, responded in rows:
+        keys = [(ALL, ALL), ("channel", str(channel)), ("language", str(language))]
         if scope.kind != "group":
             keys.append(("community_group", group_slug or "(not stated)"))
+        if by_sub_area:
+            keys.append(("sub_area", area_slug if parent_slug == scope.slug else "(not stated)"))
         for key in keys:
             counts = totals.setdefault(key, [0, 0])
             counts[0] += int(invited)
             counts[1] += int(responded)
     if not totals:
         return []
+    order = {ALL: 0, "channel": 1, "language": 2, "community_group": 3, "sub_area": 4}
     return [
         InvitationCount(breakdown, name, counts[0], counts[1])
         for (breakdown, name), counts in sorted(
-            totals.items(), key=lambda item: item[0] != (ALL, ALL)
+            totals.items(), key=lambda item: (order.get(item[0][0], 9), item[0][1])
         )
     ]
 
@@ -318,7 +374,15 @@ def build_or_cached_report(
 ) -> ReportModel:
     """The report for ``scope`` and ``period`` on the current data, from the cache when it can."""
     data = responses_data(session, questionnaire, questionnaires_dir)
-    key = ("report", data.version, scope.kind, scope.slug, period.start, period.end)
+    key = (
+        "report",
+        data.version,
+        scope.kind,
+        scope.slug,
+        scope.sub_area,
+        period.start,
+        period.end,
+    )
     cached = _reports.get(key)
     if isinstance(cached, ReportModel):
         return cached

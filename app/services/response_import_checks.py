@@ -81,9 +81,13 @@ class RowChecker:
 
     def __init__(self, session: Session, library: QuestionnaireLibrary) -> None:
         self._library = library
-        self._areas = {
-            slug: area_id for area_id, slug in session.execute(select(Area.id, Area.slug))
-        }
+        self._areas: dict[str, int] = {}
+        # A sub-area's responses may name a group of its parent area (groups serve a whole ICB).
+        self._parents: dict[int, int] = {}
+        for area_id, slug, parent_id in session.execute(select(Area.id, Area.slug, Area.parent_id)):
+            self._areas[slug] = area_id
+            if parent_id is not None:
+                self._parents[area_id] = parent_id
         self._groups: dict[str, tuple[int, int | None]] = {
             slug: (group_id, area_id)
             for group_id, slug, area_id in session.execute(
@@ -289,7 +293,11 @@ class RowChecker:
             )
             return None
         group_id, group_area_id = found
-        if area_id is not None and group_area_id not in (None, area_id):
+        if area_id is not None and group_area_id not in (
+            None,
+            area_id,
+            self._parents.get(area_id),
+        ):
             problems.append(
                 RowProblem(
                     line,

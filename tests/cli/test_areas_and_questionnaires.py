@@ -71,3 +71,22 @@ def test_validate_prints_one_line_per_problem_and_fails(
     assert len(lines) >= 2
     assert all(line.startswith(str(broken)) for line in lines), lines
     assert any("home.no_such_item" in line for line in lines)
+
+
+def test_sub_areas_are_added_under_a_parent_and_listed_with_it(runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["areas", "add", "north-riverside", "North Riverside ICB"])
+    added = runner.invoke(
+        args=["areas", "add", "riverside-west", "West place", "--parent", "north-riverside"]
+    )
+    assert added.exit_code == 0, added.output
+    assert "sub-area of north-riverside" in added.output
+    assert runner.invoke(args=["areas", "list"]).output.splitlines() == [
+        "north-riverside\tNorth Riverside ICB",
+        "riverside-west\tWest place\tnorth-riverside",
+    ]
+    # Sub-areas go one level deep, and the parent must exist.
+    deeper = runner.invoke(args=["areas", "add", "ward-9", "Ward", "--parent", "riverside-west"])
+    assert deeper.exit_code != 0 and "itself a sub-area" in deeper.output
+    unknown = runner.invoke(args=["areas", "add", "ward-9", "Ward", "--parent", "nowhere"])
+    assert unknown.exit_code != 0 and "no area with the slug 'nowhere'" in unknown.output
+    assert len(runner.invoke(args=["areas", "list"]).output.splitlines()) == 2

@@ -11,15 +11,19 @@ def test_seeding_twice_creates_the_demo_once(runner: FlaskCliRunner) -> None:
 
     assert first.exit_code == 0, first.output
     assert "Created 120 demo responses" in first.stderr
-    assert "3 areas and 4 community groups" in first.stderr
+    assert "6 areas and 4 community groups" in first.stderr
     assert second.exit_code == 0, second.output
     assert "already there (120 responses" in second.stdout
     assert "nothing was changed" in second.stdout
     areas = runner.invoke(args=["areas", "list"]).output.splitlines()
-    assert [line.split("\t")[0] for line in areas] == [
-        "east-coast",
-        "north-riverside",
-        "south-vale",
+    # East Coast ICB has three places (sub-areas), listed with their parent.
+    assert [line.split("\t") for line in areas] == [
+        ["east-coast", "East Coast ICB"],
+        ["east-coast-harbour", "Harbour place", "east-coast"],
+        ["east-coast-marshes", "Marshes place", "east-coast"],
+        ["east-coast-uplands", "Uplands place", "east-coast"],
+        ["north-riverside", "North Riverside ICB"],
+        ["south-vale", "South Vale ICB"],
     ]
     groups = runner.invoke(args=["groups", "list"]).output.splitlines()
     assert len(groups) == 4

@@ -71,12 +71,16 @@ def test_every_areas_report_is_built_with_progress(runner: FlaskCliRunner, tmp_p
     )
     assert result.exit_code == 0, result.output
     written = sorted(path.name for path in tmp_path.iterdir())
+    # Every area is every report a commissioner opens: the demo's places (sub-areas) too.
     assert written == [
+        "report-east-coast-harbour.csv",
+        "report-east-coast-marshes.csv",
+        "report-east-coast-uplands.csv",
         "report-east-coast.csv",
         "report-north-riverside.csv",
         "report-south-vale.csv",
     ]
-    assert "Wrote 3 area reports" in result.output
+    assert "Wrote 6 area reports" in result.output
 
 
 def test_the_national_report_is_built_as_html(runner: FlaskCliRunner, tmp_path: Path) -> None:

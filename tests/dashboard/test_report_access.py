@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from tests.auth.staff_helpers import Staff, make_places, make_staff, sign_in
 from tests.dashboard.report_data import seed_reports
+from tests.dashboard.sub_areas import add_sub_areas
 
 ROLES = ["anonymous", "admin", "commissioner", "analyst", "group_facilitator", "translator"]
 
@@ -31,6 +32,14 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "/reports/groups/polish-community/report.csv": ("login", 200, 403, 403, 200, 403),
     "/reports/groups/vale-carers": ("login", 200, 403, 403, 404, 403),
     "/reports/groups/vale-carers/report.pdf": ("login", 200, 403, 403, 404, 403),
+    # Sub-areas (places): the ICB's staff read their own places' reports, never another ICB's.
+    "/reports/riverside-west": ("login", 200, 200, 200, 403, 403),
+    "/reports/riverside-west/report.csv": ("login", 200, 200, 200, 403, 403),
+    "/reports/vale-hills": ("login", 200, 404, 404, 403, 403),
+    "/reports/vale-hills/report.xlsx": ("login", 200, 404, 404, 403, 403),
+    "/reports/north-riverside?sub_area=riverside-west": ("login", 200, 200, 200, 403, 403),
+    "/reports/south-vale?sub_area=vale-hills": ("login", 200, 404, 404, 403, 403),
+    "/reports/north-riverside/report.csv?sub_area=vale-hills": ("login", 400, 400, 400, 403, 403),
 }
 
 
@@ -39,6 +48,7 @@ def staff(app: Flask) -> dict[str, Staff]:
     make_places(app)
     people = make_staff(app)
     seed_reports(app, responses=300)
+    add_sub_areas(app)
     return people
 
 

@@ -77,7 +77,7 @@ def test_the_dashboard_shows_the_headline_figures_of_the_analysis(
     row = next(
         tr
         for tr in table.find_all("tr")
-        if tr.find("td") and tr.find("td").get_text() == "overall_oeg"
+        if tr.find("td") and tr.find("td").get_text() == "Care rated good or better"
     )
     cells = [td.get_text(strip=True) for td in row.find_all("td")]
     assert cell_display(record["value"]) in cells
@@ -113,7 +113,9 @@ def test_every_download_carries_the_same_headline_numbers(
     pdf = commissioner.get(f"/reports/{AREA}/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = pdf_text(pdf.data, tmp_path)
-    line = next(line for line in text.splitlines() if line.strip().startswith("overall_oeg"))
+    line = next(
+        line for line in text.splitlines() if line.strip().startswith("Care rated good or better")
+    )
     assert cell_display(value) in line.split()
 
     xlsx = commissioner.get(f"/reports/{AREA}/report.xlsx")
@@ -294,3 +296,38 @@ def test_a_hidden_groups_line_in_the_pdf_shows_markers_and_no_numbers(
         for rest in rests:
             assert "[c]" in rest, (group, rest)
             assert not re.search(r"\d", rest), (group, rest)
+
+
+def test_readers_see_measure_names_and_the_files_keep_the_ids_for_analysts(
+    app: Flask, commissioner: FlaskClient
+) -> None:
+    model = model_for(app)
+    indicator_ids = {
+        str(record["indicator"]) for record in model.table("headline_indicators").records()
+    }
+    domain_ids = {str(record["domain"]) for record in model.table("domain_scores").records()}
+    page = parse_page(commissioner.get(f"/reports/{AREA}"))
+    shown = {
+        td.get_text(strip=True)
+        for table_id in ("table-headline-indicators", "table-domain-scores")
+        for td in page.find("table", id=table_id).select("tbody td:first-child")
+    }
+    assert {"Care rated good or better", "Dignity and respect"} <= shown
+    assert not shown & (indicator_ids | domain_ids)
+    trends = page.find("table", id="table-quarterly-trends").get_text()
+    assert "Care rated fair or poor" in trends and "overall_fair_poor" not in trends
+
+    book = load_workbook(io.BytesIO(commissioner.get(f"/reports/{AREA}/report.xlsx").data))
+    sheet = book["headline_indicators"]
+    header = [cell.value for cell in sheet[2]]
+    assert header[:2] == ["indicator", "indicator_name"]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["overall_oeg"] == "Care rated good or better"
+    assert [cell.value for cell in book["domain_scores"][2]][:2] == ["domain", "domain_name"]
+
+    csv_text = commissioner.get(f"/reports/{AREA}/report.csv").get_data(as_text=True)
+    assert (
+        "headline_indicators,2,indicator=overall_oeg,indicator_name,Care rated good or better"
+        in csv_text
+    )
+    assert "domain_scores,2,domain=dignity,domain_name,Dignity and respect" in csv_text

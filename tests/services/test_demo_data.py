@@ -80,8 +80,20 @@ def test_seeding_creates_the_demo_once_near_national_rates_with_planted_differen
     with pytest.raises(DemoAlreadySeeded):
         seed_demo(session, questionnaire, responses=2_000, seed=42, today=TODAY)
 
-    assert (summary.areas_created, summary.groups_created, summary.responses) == (3, 4, 2_000)
-    assert session.scalar(select(func.count(Area.id))) == 3
+    # Three areas, and East Coast's three places (sub-areas).
+    assert (summary.areas_created, summary.groups_created, summary.responses) == (6, 4, 2_000)
+    assert session.scalar(select(func.count(Area.id))) == 6
+    places = session.scalars(
+        select(Area.slug).where(Area.parent_id.is_not(None)).order_by(Area.slug)
+    ).all()
+    assert places == ["east-coast-harbour", "east-coast-marshes", "east-coast-uplands"]
+    in_places = session.scalar(
+        select(func.count(Response.id))
+        .join(Area, Area.id == Response.area_id)
+        .where(Area.parent_id.is_not(None))
+    )
+    # Most of East Coast's responses (30% of all) were collected in a place; some in the ICB.
+    assert 0.15 * 2_000 < in_places < 0.30 * 2_000
     assert session.scalar(select(func.count(CommunityGroup.id))) == 4
     assert count_responses(session) == 2_000
     assert count_answers(session) == answers_after_first == summary.answers

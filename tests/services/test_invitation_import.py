@@ -229,3 +229,40 @@ def test_languages_written_as_people_write_them_are_stored_as_registry_codes(
     with app.app_context():
         languages = db.session.scalars(select(Invitation.language).order_by(Invitation.id)).all()
         assert languages == ["zh_Hans", "pa"]
+
+
+def test_the_channel_is_read_or_worked_out_and_a_mismatch_is_explained(
+    app: Flask, places: None, tmp_path: Path
+) -> None:
+    columns = [*COLUMNS, "channel"]
+    good = write_csv(
+        tmp_path / "good.csv",
+        [
+            row("07911 123456"),
+            row("", email="only@example.org"),
+            row("07911 123457", channel=" LETTER "),
+        ],
+        columns,
+    )
+    assert run_import(app, good).invited == 3
+    with app.app_context():
+        stored = db.session.scalars(select(Invitation.channel).order_by(Invitation.id)).all()
+    assert stored == ["sms", "email", "letter"]
+
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [
+            row("07911 123458", channel="pigeon"),
+            row("", email="x@example.org", channel="sms"),
+            row("07911 123459", channel="email"),
+        ],
+        columns,
+    )
+    with pytest.raises(InvitationRowsInvalid) as refused:
+        run_import(app, bad)
+    assert [str(note) for note in refused.value.rejected] == [
+        "line 2: channel 'pigeon' is not one of sms, email, letter",
+        "line 3: the channel is sms but there is no phone number",
+        "line 4: the channel is email but there is no email address",
+    ]
+    assert count(app, Invitation) == 3
