@@ -26,6 +26,8 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "main.privacy",
         "main.accessibility",
         "main.contact",
+        # The method note behind every published figure: reports link to it.
+        "main.methodology",
         "survey.invitation_link",
         "survey.open_link",
         "survey.start_open_link",

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.main import bp
+from app.main.methodology import methodology_html
 
 
 @bp.get("/")
@@ -44,3 +45,8 @@ def healthz() -> tuple[Response, int]:
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+@bp.get("/methodology")
+def methodology() -> str:
+    return render_template("main/methodology.html", note=methodology_html())

@@ -189,8 +189,8 @@ def test_survey_journey_has_no_axe_violations(
 
 @pytest.mark.parametrize(
     ("path", "expected_status"),
-    [("/resume", 200), ("/s/not-a-real-token", 404)],
-    ids=["resume", "not-found"],
+    [("/resume", 200), ("/s/not-a-real-token", 404), ("/methodology", 200)],
+    ids=["resume", "not-found", "methodology"],
 )
 def test_standalone_page_has_no_axe_violations(
     live_server: str, new_page: Callable[..., Page], path: str, expected_status: int
