@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect, Table, insert
@@ -91,14 +93,7 @@ def answer_texts(
         )
         yield [(key, item_id, value) for key, item_id, value in rows]
         return
-    low, high = min(keys), max(keys)
-    where: str
-    parameters: Sequence[Any]
-    if high - low + 1 <= _RANGE_SPREAD * len(keys):
-        where, parameters = f"response_id BETWEEN {placeholder} AND {placeholder}", (low, high)
-    else:
-        marks = ", ".join([placeholder] * len(keys))
-        where, parameters = f"response_id IN ({marks})", tuple(keys)
+    where, parameters = _key_condition(placeholder, keys)
     cursor = connection.connection.cursor()
     try:
         # NULL (skipped) and empty answers export as empty cells, so they are not read at all.
@@ -111,3 +106,63 @@ def answer_texts(
             yield chunk
     finally:
         cursor.close()
+
+
+# Joins an item id to its text, and one answer to the next, inside SQLite's group_concat. Item
+# ids never hold it (questionnaire ids are checked); a text that does is noticed and re-read.
+_SEPARATOR = "\x1f"
+
+
+def answer_maps(
+    connection: Connection, keys: Sequence[int]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(response key, {item id: stored text}) of ``keys`` with a non-empty answer, by key.
+
+    On SQLite each response's answers arrive as one string built by group_concat in C, so
+    Python handles one row per response rather than one per answer (tens of millions in a
+    national export); splitting it and pairing the pieces are C-level calls too. Other
+    databases group answer_texts' rows.
+    """
+    if not keys:
+        return
+    if connection.dialect.name != "sqlite":
+        rows = chain.from_iterable(answer_texts(connection, keys))
+        for key, answered in groupby(rows, _response_key):
+            yield key, dict(map(_item_and_text, answered))
+        return
+    where, parameters = _key_condition("?", keys)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT response_id, count(*), group_concat(item_id || char(31) || value, char(31))"
+            f" FROM {ANSWERS.name} WHERE {where} AND value IS NOT NULL AND value <> ''"
+            " GROUP BY response_id ORDER BY response_id",
+            parameters,
+        )
+        while chunk := cursor.fetchmany(_FETCH_ROWS):
+            for key, count, joined in chunk:
+                pieces = joined.split(_SEPARATOR)
+                if len(pieces) != 2 * count:  # a text holding the separator: read it plainly
+                    yield key, dict(map(_item_and_text, _one_response(connection, key)))
+                    continue
+                paired = iter(pieces)
+                yield key, dict(zip(paired, paired, strict=False))  # count checked
+    finally:
+        cursor.close()
+
+
+def _one_response(connection: Connection, key: int) -> list[tuple[int, str, str]]:
+    return [row for chunk in answer_texts(connection, [key]) for row in chunk]
+
+
+def _key_condition(placeholder: str, keys: Sequence[int]) -> tuple[str, Sequence[Any]]:
+    """A key range when the keys are nearly contiguous (the usual export), else a key list."""
+    low, high = min(keys), max(keys)
+    if high - low + 1 <= _RANGE_SPREAD * len(keys):
+        return f"response_id BETWEEN {placeholder} AND {placeholder}", (low, high)
+    marks = ", ".join([placeholder] * len(keys))
+    return f"response_id IN ({marks})", tuple(keys)
+
+
+_response_key = itemgetter(0)
+_item_and_text = itemgetter(1, 2)
