@@ -85,10 +85,10 @@ def insert_answer_maps(
     stamp = driver_timestamp(session, updated_at)
     connection = session.connection()
     # {key: {item id: text}}: json_each gives each key once, so nothing is parsed per answer.
-    batch = _batch_json(dict(answers))
+    batch = _batch_json(dict(answers)) if connection.dialect.name == "sqlite" else None
     # A NUL is the one character SQLite's JSON functions do not carry through intact; such
     # a batch (or one with a text that merely spells \u0000) takes the row-by-row road.
-    if connection.dialect.name != "sqlite" or "\\u0000" in batch:
+    if batch is None or "\\u0000" in batch:
         insert_answer_rows(
             session,
             list(
