@@ -168,9 +168,23 @@ def export_responses_to_file(
 
 
 def count_csv_records(path: Path) -> int:
-    """CSV records in a file (not lines: a comment may hold newlines inside quotes)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return sum(1 for _ in csv.reader(handle))
+    """CSV records in a file the export wrote (not lines: a comment may hold line breaks).
+
+    A record ends at a line feed outside quotes, and a line holding an odd number of quote
+    characters opens or closes a quoted cell (csv.writer doubles a quote inside one), so
+    counting quotes per line finds the records without parsing every cell: a full parse of a
+    national export cost several seconds more, for the same count.
+    """
+    records = 0
+    inside_quotes = False
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.count(b'"') % 2:
+                inside_quotes = not inside_quotes
+            if not inside_quotes:
+                records += 1
+    # A last record cut off inside a quoted cell is a record too, as csv.reader counts it.
+    return records + inside_quotes
 
 
 def begin_read_snapshot(session: Session) -> None:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain, groupby
 
 from sqlalchemy import ColumnElement, Connection, Select, select
 from sqlalchemy.orm import aliased
@@ -15,7 +14,7 @@ from sqlalchemy.orm import aliased
 from app.models import Area, CommunityGroup, Response
 from app.models.response import ResponseStatus
 from app.questionnaire import Item, Questionnaire
-from app.services.bulk_answers import answer_texts
+from app.services.bulk_answers import answer_maps
 from app.services.response_csv_format import (
     FIXED_COLUMNS,
     RISKY_FIRST_CHARACTERS,
@@ -75,8 +74,6 @@ class RowLayout:
 
 _RISKY_START = re.compile("[" + re.escape("".join(sorted(RISKY_FIRST_CHARACTERS))) + "]")
 _first_character: Callable[[str], str] = operator.itemgetter(0)  # answers read are never empty
-_response_key: Callable[[tuple[int, str, str]], int] = operator.itemgetter(0)
-_item_and_text: Callable[[tuple[int, str, str]], tuple[str, str]] = operator.itemgetter(1, 2)
 
 
 def row_batches(
@@ -85,7 +82,7 @@ def row_batches(
     """The export's rows, ``batch_size`` responses at a time, keyset-paged by id.
 
     Each batch costs two queries: its responses (SQLAlchemy, for the typed dates) and all
-    their answers at once (the driver's cursor, see answer_texts), so memory stays flat
+    their answers at once (the driver's cursor, see answer_maps), so memory stays flat
     whatever the number of responses.
     """
     last_id = 0
@@ -120,13 +117,12 @@ def row_batches(
             ]
             rows.append(row)
             row_of[key] = row
-        answers = chain.from_iterable(answer_texts(connection, list(row_of)))
-        for key, answered in groupby(answers, _response_key):
+        for key, answers in answer_maps(connection, list(row_of)):
             target = row_of.get(key)
             # A key read as part of a range may be a response these filters leave out. Items
             # of another version, which the exported version lacks, get no cell.
             if target is not None:
-                target += layout.answer_cells(dict(map(_item_and_text, answered)))
+                target += layout.answer_cells(answers)
         for row in rows:
             if len(row) == len(FIXED_COLUMNS):  # no answers at all
                 row += layout.blanks

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from itertools import chain, repeat
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.models import Answer, Area, CommunityGroup, Response
 from app.models.clock import utc_now
-from app.services.bulk_answers import driver_placeholder, driver_timestamp, insert_answer_rows
+from app.services.bulk_answers import driver_placeholder, insert_answer_maps
 from app.services.response_csv_format import FIXED_COLUMNS, format_timestamp
 from app.services.response_import_checks import CheckedRow
 from app.services.response_import_problems import ImportSummary, RowProblem
@@ -124,22 +123,7 @@ def _insert(session: Session, rows: list[CheckedRow]) -> None:
         return
     now = utc_now()
     key_of = _insert_responses(session, rows, now)
-    stamp = driver_timestamp(session, now)
-    # zip with repeat builds the (key, item, text, stamp) tuples in C: tens of millions of them.
-    insert_answer_rows(
-        session,
-        list(
-            chain.from_iterable(
-                zip(
-                    repeat(key_of[row.response_id]),
-                    row.answers.keys(),
-                    row.answers.values(),
-                    repeat(stamp),
-                )
-                for row in rows
-            )
-        ),
-    )
+    insert_answer_maps(session, [(key_of[row.response_id], row.answers) for row in rows], now)
 
 
 # The columns an imported response fills, in the order _response_row gives them.

@@ -50,7 +50,10 @@ def withdraw_response(
     """
     moment = now or utc_now()
     answers = int(
-        session.scalar(select(func.count(Answer.id)).where(Answer.response_id == response.id)) or 0
+        session.scalar(
+            select(func.count(Answer.response_id)).where(Answer.response_id == response.id)
+        )
+        or 0
     )
     was_submitted = response.is_submitted
     area_id = response.area_id

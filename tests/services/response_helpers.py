@@ -20,4 +20,4 @@ def count_responses(session: Session) -> int:
 
 
 def count_answers(session: Session) -> int:
-    return int(session.scalar(select(func.count(Answer.id))) or 0)
+    return int(session.scalar(select(func.count(Answer.response_id))) or 0)

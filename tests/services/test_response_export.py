@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -213,3 +214,27 @@ def test_a_count_that_does_not_match_leaves_no_file_behind(
         export_responses_to_file(session, questionnaire, tmp_path / "responses.csv")
 
     assert list(tmp_path.iterdir()) == []
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet=st.sampled_from("ab ,\"\r\n'é"), max_size=8), min_size=1, max_size=4
+        ),
+        max_size=6,
+    ),
+    st.integers(min_value=0, max_value=400),
+)
+def test_the_record_count_agrees_with_a_csv_parse_even_of_a_cut_file(
+    rows: list[list[str]], cut: int
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out, lineterminator="\r\n").writerows(rows)
+        whole = path.read_bytes()
+        for content in (whole, whole[:cut]):  # as written, and as a full disk might leave it
+            path.write_bytes(content)
+            with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+                parsed = sum(1 for _ in csv.reader(handle))
+            assert response_export.count_csv_records(path) == parsed

@@ -78,7 +78,7 @@ def test_contacts_and_texts_go_ninety_days_after_the_round_closes(
     # Answers are the research data: they stay, joined to nothing personal.
     assert (
         session.scalar(
-            select(func.count(Answer.id)).where(Answer.response_id == in_round.response_pk)
+            select(func.count(Answer.response_id)).where(Answer.response_id == in_round.response_pk)
         )
         == 2
     )

@@ -77,7 +77,7 @@ def test_delete_withdraws_answers_and_messages_and_stops_everything(
     assert "deleted" in confirmation
     with app.app_context():
         assert db.session.scalar(select(func.count(Response.id))) == 0
-        assert db.session.scalar(select(func.count(Answer.id))) == 0
+        assert db.session.scalar(select(func.count(Answer.response_id))) == 0
         bodies = db.session.scalars(select(SmsInbound.body_encrypted)).all()
         assert all(body is None for body in bodies)
         invitation = db.session.scalar(select(Invitation))

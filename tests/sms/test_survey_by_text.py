@@ -129,7 +129,7 @@ def test_when_the_web_survey_is_submitted_the_texts_stop_asking(
     submit_on_web(web)
     assert chloe.sends("1")[0].startswith("Thank you, we already have your answers")
     with app.app_context():
-        assert db.session.scalar(select(func.count(Answer.id))) == 0
+        assert db.session.scalar(select(func.count(Answer.response_id))) == 0
 
 
 def test_a_conversation_resumes_after_a_gap_and_a_restart(

@@ -131,7 +131,7 @@ def test_the_same_message_delivered_three_times_is_applied_once(
         conversation = db.session.scalar(select(SmsConversation))
         assert conversation is not None
         assert conversation.current_item_id == "last2.nurses.dignity"  # moved on once, not thrice
-        assert db.session.scalar(select(func.count(Answer.id))) == 1
+        assert db.session.scalar(select(func.count(Answer.response_id))) == 1
 
 
 def test_the_same_message_delivered_twice_at_once_is_applied_once(
