@@ -1,7 +1,7 @@
 """answers keyed by (response_id, item_id), clustered on SQLite: no surrogate id, no extra index
 
 Revision ID: 0008_answers_clustered
-Revises: 0006_actions
+Revises: 0007_report_features
 Create Date: 2026-11-22 15:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_answers_clustered'
-down_revision = '0006_actions'
+down_revision = '0007_report_features'
 branch_labels = None
 depends_on = None
 
