@@ -131,7 +131,11 @@ def measure_all_areas(responses: int, areas: int, jobs: int) -> dict[str, Any]:
     reference = _timed(lambda: _groupby_reference(reference_frame, questionnaire, slugs))
     app = _app()
     started = time.perf_counter()
-    # As the CLI does: the data and the areas' comparison once, then forked workers.
+    # As the CLI does: the data, the areas' comparison and the PDF renderer once, then forked
+    # workers.
+    from app.dashboard.printed import warm_up_renderer
+
+    warm_up_renderer()
     _shared.update(
         frame=frame,
         questionnaire=questionnaire,
