@@ -3,6 +3,12 @@
 Each chart carries a <title> and <desc> (its text alternative) and is drawn only from the
 report's published cells: a suppressed cell is left out of the picture and said so in the
 description, never drawn as a number. All text goes through XML escaping.
+
+The PDF renderer (WeasyPrint) parses, styles and draws every SVG element and attribute one by
+one, and a report holds a dozen charts, so the drawing is kept lean: shapes of one kind share one
+<path> (every bar of a chart is one element, every whisker another), the text's font, size and
+colour are inherited from the <svg> or a <g> instead of repeated on each label, and
+coordinates are whole numbers or one decimal.
 """
 
 from __future__ import annotations
@@ -12,12 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-FONT = "DejaVu Sans, Arial, sans-serif"
+# One family that every report font list starts with: a list in an SVG attribute is read by
+# WeasyPrint as a single unknown name, which fell back to a third (serif) font in the PDF.
+FONT = "DejaVu Sans"
 INK = "#212b32"
 GREY = "#768692"
 BLUE = "#005eb8"
 LIGHT = "#d8dde0"
 HIGHLIGHT = "#d5281b"
+Z95 = 1.959964
+Z998 = 3.090232
 SERIES = ("#005eb8", "#007f3b", "#7c2855", "#ed8b00", "#330072", "#00a499", "#425563", "#ae2573")
 
 
@@ -51,15 +61,36 @@ def _text(
     y: float,
     content: str,
     *,
-    size: int = 12,
-    anchor: str = "start",
-    weight: str = "normal",
-    fill: str = INK,
+    size: int | None = None,
+    anchor: str | None = None,
+    weight: str | None = None,
+    fill: str | None = None,
 ) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-family={quoteattr(FONT)} font-size="{size}" '
-        f'text-anchor="{anchor}" font-weight="{weight}" fill="{fill}">{escape(content)}</text>'
+    """A label; attributes left as None are inherited (12px, start, normal, ink, from <svg>)."""
+    extra = "".join(
+        f' {name}="{value}"'
+        for name, value in (
+            ("font-size", size),
+            ("text-anchor", anchor),
+            ("font-weight", weight),
+            ("fill", fill),
+        )
+        if value is not None
     )
+    return f'<text x="{_c(x)}" y="{_c(y)}"{extra}>{escape(content)}</text>'
+
+
+def _c(value: float) -> str:
+    """A coordinate as short text: one decimal at most, no trailing zero."""
+    return f"{round(value, 1):g}"
+
+
+def _path(d: Sequence[str], **attributes: str) -> str:
+    """Many shapes of one style as one <path> element (nothing when there are none)."""
+    if not d:
+        return ""
+    extra = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
+    return f'<path d="{" ".join(d)}"{extra}/>'
 
 
 def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
@@ -67,7 +98,8 @@ def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="cv-chart" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{safe_id}-title {safe_id}-desc">',
+        f'aria-labelledby="{safe_id}-title {safe_id}-desc" font-family={quoteattr(FONT)} '
+        f'font-size="12" fill="{INK}">',
         f'<title id="{safe_id}-title">{escape(title)}</title>',
         f'<desc id="{safe_id}-desc">{escape(desc)}</desc>',
     ]
@@ -98,52 +130,55 @@ def bar_chart(
     height = top + row_height * max(len(bars), 1) + 40
     scale = plot_width / maximum if maximum > 0 else 0.0
     parts = _open(chart_id, width, height, title, desc)
+    grid, ticks = [], []
     for tick in _ticks(maximum):
-        x = label_width + tick * scale
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 30}" '
-            f'stroke="{LIGHT}" stroke-width="1"/>'
-        )
-        parts.append(_text(x, height - 14, _number(tick), size=10, anchor="middle", fill=GREY))
+        grid.append(f"M{_c(label_width + tick * scale)} {top - 6}V{height - 30}")
+        ticks.append(_text(label_width + tick * scale, height - 14, _number(tick)))
+    parts.append(_path(grid, fill="none", stroke=LIGHT, stroke_width="1"))
+    parts.append(f'<g font-size="10" text-anchor="middle" fill="{GREY}">{"".join(ticks)}</g>')
+    rectangles, whiskers, markers, labels, values, hidden = [], [], [], [], [], []
     for index, bar in enumerate(bars):
         y = top + index * row_height
-        parts.append(_text(label_width - 8, y + 15, bar.label[:40], size=11, anchor="end"))
+        labels.append(_text(label_width - 8, y + 15, bar.label[:40]))
         if bar.value is None:
-            parts.append(_text(label_width + 4, y + 15, "[c]", size=11, fill=GREY))
+            hidden.append(_text(label_width + 4, y + 15, "[c]"))
             continue
         length = max(bar.value, 0.0) * scale
-        parts.append(
-            f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row_height - 10}" '
-            f'fill="{BLUE}"/>'
-        )
+        rectangles.append(f"M{label_width} {y + 4}h{_c(length)}v{row_height - 10}h{_c(-length)}z")
         if bar.low is not None and bar.high is not None:
-            low, high = label_width + bar.low * scale, label_width + bar.high * scale
+            low, high = _c(label_width + bar.low * scale), _c(label_width + bar.high * scale)
             middle = y + row_height / 2 - 1
-            parts.append(
-                f'<line x1="{low:.1f}" y1="{middle:.1f}" x2="{high:.1f}" y2="{middle:.1f}" '
-                f'stroke="{INK}" stroke-width="1.5"/>'
+            whiskers.append(
+                f"M{low} {_c(middle)}H{high}M{low} {_c(middle - 5)}V{_c(middle + 5)}"
+                f"M{high} {_c(middle - 5)}V{_c(middle + 5)}"
             )
-            for end in (low, high):
-                parts.append(
-                    f'<line x1="{end:.1f}" y1="{middle - 5:.1f}" x2="{end:.1f}" '
-                    f'y2="{middle + 5:.1f}" stroke="{INK}" stroke-width="1.5"/>'
-                )
         if bar.marker is not None:
-            x = label_width + bar.marker * scale
-            parts.append(
-                f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + row_height - 3}" '
-                f'stroke="{HIGHLIGHT}" stroke-width="3"/>'
-            )
-        parts.append(_text(label_width + plot_width + 8, y + 15, _number(bar.value), size=11))
+            tick_x = _c(label_width + bar.marker * scale)
+            markers.append(f"M{tick_x} {y + 1}V{y + row_height - 3}")
+        values.append(_text(label_width + plot_width + 8, y + 15, _number(bar.value)))
+    parts.append(_path(rectangles, fill=BLUE))
+    parts.append(_path(whiskers, fill="none", stroke=INK, stroke_width="1.5"))
+    parts.append(_path(markers, fill="none", stroke=HIGHLIGHT, stroke_width="3"))
+    parts.append(f'<g font-size="11" text-anchor="end">{"".join(labels)}</g>')
+    parts.append(f'<g font-size="11">{"".join(values)}</g>')
+    if hidden:
+        parts.append(f'<g font-size="11" fill="{GREY}">{"".join(hidden)}</g>')
     if reference is not None and not math.isnan(reference):
-        x = label_width + reference * scale
+        line_x = label_width + reference * scale
         parts.append(
-            f'<line x1="{x:.1f}" y1="{top - 10}" x2="{x:.1f}" y2="{height - 30}" '
-            f'stroke="{HIGHLIGHT}" stroke-width="2" stroke-dasharray="5,3"/>'
+            _path(
+                [f"M{_c(line_x)} {top - 10}V{height - 30}"],
+                fill="none",
+                stroke=HIGHLIGHT,
+                stroke_width="2",
+                stroke_dasharray="5,3",
+            )
         )
-        parts.append(_text(x, top - 14, reference_label, size=10, anchor="middle", fill=HIGHLIGHT))
+        parts.append(
+            _text(line_x, top - 14, reference_label, size=10, anchor="middle", fill=HIGHLIGHT)
+        )
     parts.append("</svg>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def funnel_plot(
@@ -178,51 +213,40 @@ def funnel_plot(
         f'<rect x="{left}" y="{top}" width="{plot_width}" height="{plot_height}" fill="none" '
         f'stroke="{LIGHT}"/>'
     )
+    ticks = []
     step = 10 if y_max - y_min <= 60 else 20  # round percentages read more easily
     for value in range(int(y_min), int(y_max) + 1, step):
-        parts.append(
-            _text(
-                left - 6,
-                y_of(value) + 4,
-                _number(round(value, 1)),
-                size=10,
-                anchor="end",
-                fill=GREY,
-            )
-        )
+        ticks.append(_text(left - 6, y_of(value) + 4, _number(round(value, 1)), anchor="end"))
     for tick in _ticks(x_max, 4):
-        parts.append(
-            _text(
-                x_of(tick),
-                top + plot_height + 16,
-                f"{tick:,.0f}",
-                size=10,
-                anchor="middle",
-                fill=GREY,
-            )
-        )
+        ticks.append(_text(x_of(tick), top + plot_height + 16, f"{tick:,.0f}", anchor="middle"))
+    parts.append(f'<g font-size="10" fill="{GREY}">{"".join(ticks)}</g>')
     p = centre / 100
-    for z, dash in ((1.959964, "6,3"), (3.090232, "2,3")):
+    # 40 steps draw the limits as smoothly as 100 at this size, with fewer points to parse.
+    for z, dash in ((Z95, "6,3"), (Z998, "2,3")):
+        lines = []
         for sign in (-1, 1):
             coordinates = []
-            for step in range(1, 101):
-                n = x_max * step / 100
+            for step in range(1, 41):
+                n = x_max * step / 40
                 limit = 100 * (p + sign * z * math.sqrt(max(p * (1 - p), 0.0) / n))
                 limit = min(max(limit, y_min), y_max)
-                coordinates.append(f"{x_of(n):.1f},{y_of(limit):.1f}")
-            parts.append(
-                f'<polyline points="{" ".join(coordinates)}" fill="none" stroke="{GREY}" '
-                f'stroke-width="1" stroke-dasharray="{dash}"/>'
-            )
+                coordinates.append(f"{_c(x_of(n))} {_c(y_of(limit))}")
+            lines.append("M" + "L".join(coordinates))
+        parts.append(
+            _path(lines, fill="none", stroke=GREY, stroke_width="1", stroke_dasharray=dash)
+        )
     parts.append(
-        f'<line x1="{left}" y1="{y_of(centre):.1f}" x2="{left + plot_width}" '
-        f'y2="{y_of(centre):.1f}" stroke="{INK}" stroke-width="1.5"/>'
+        _path(
+            [f"M{left} {_c(y_of(centre))}H{left + plot_width}"],
+            stroke=INK,
+            stroke_width="1.5",
+        )
     )
     for point in points:
         colour = HIGHLIGHT if point.highlighted else BLUE
         radius = 6 if point.highlighted else 4
         parts.append(
-            f'<circle cx="{x_of(point.n):.1f}" cy="{y_of(point.value):.1f}" r="{radius}" '
+            f'<circle cx="{_c(x_of(point.n))}" cy="{_c(y_of(point.value))}" r="{radius}" '
             f'fill="{colour}"><title>{escape(point.label)}</title></circle>'
         )
         if point.highlighted:
@@ -237,13 +261,16 @@ def funnel_plot(
                 )
             )
     parts.append(_text(left + plot_width / 2, height - 18, x_label, size=11, anchor="middle"))
-    parts.append(
-        _text(12, top + plot_height / 2, y_label, size=11, anchor="middle").replace(
-            "<text ", f'<text transform="rotate(-90 12 {top + plot_height / 2:.1f})" ', 1
-        )
-    )
+    parts.append(_rotated_label(12, top + plot_height / 2, y_label))
     parts.append("</svg>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
+
+
+def _rotated_label(x: float, y: float, content: str) -> str:
+    return (
+        f'<text transform="rotate(-90 {_c(x)} {_c(y)})" x="{_c(x)}" y="{_c(y)}" font-size="11" '
+        f'text-anchor="middle">{escape(content)}</text>'
+    )
 
 
 def trend_chart(
@@ -255,7 +282,10 @@ def trend_chart(
     maximum: float,
     y_label: str,
 ) -> str:
-    """One line per measure over the quarters; a gap where a quarter is not published."""
+    """One line per measure over the quarters; a gap where a quarter is not published.
+
+    A quarter standing alone between gaps is drawn as a dot, since a line needs two points.
+    """
     left, top, plot_width, plot_height = 60, 20, 480, 240
     legend_height = 18 * len(series)
     width, height = left + plot_width + 40, top + plot_height + 50 + legend_height
@@ -269,62 +299,36 @@ def trend_chart(
         return top + (maximum - value) / maximum * plot_height if maximum else top
 
     parts = _open(chart_id, width, height, title, desc)
+    grid, ticks = [], []
     for tick in _ticks(maximum):
-        parts.append(
-            f'<line x1="{left}" y1="{y_of(tick):.1f}" x2="{left + plot_width}" '
-            f'y2="{y_of(tick):.1f}" stroke="{LIGHT}" stroke-width="1"/>'
-        )
-        parts.append(
-            _text(left - 6, y_of(tick) + 4, _number(tick), size=10, anchor="end", fill=GREY)
-        )
+        grid.append(f"M{left} {_c(y_of(tick))}H{left + plot_width}")
+        ticks.append(_text(left - 6, y_of(tick) + 4, _number(tick), anchor="end"))
     every = max(1, math.ceil(len(quarters) / 8))
     for index, quarter in enumerate(quarters):
         if index % every == 0:
-            parts.append(
-                _text(
-                    x_of(index),
-                    top + plot_height + 16,
-                    quarter,
-                    size=10,
-                    anchor="middle",
-                    fill=GREY,
-                )
-            )
+            ticks.append(_text(x_of(index), top + plot_height + 16, quarter, anchor="middle"))
+    parts.append(_path(grid, fill="none", stroke=LIGHT, stroke_width="1"))
+    parts.append(f'<g font-size="10" fill="{GREY}">{"".join(ticks)}</g>')
     position = {quarter: index for index, quarter in enumerate(quarters)}
+    legend = []
     for number, line in enumerate(series):
         colour = SERIES[number % len(SERIES)]
-        segment: list[str] = []
-        segments: list[list[str]] = []
+        segments: list[list[str]] = [[]]
         for label, value in line.points:
             if value is None:
-                if segment:
-                    segments.append(segment)
-                segment = []
+                segments.append([])
                 continue
-            point = f"{x_of(position[label]):.1f},{y_of(value):.1f}"
-            segment.append(point)
-            parts.append(
-                f'<circle cx="{x_of(position[label]):.1f}" cy="{y_of(value):.1f}" r="3" '
-                f'fill="{colour}"/>'
-            )
-        if segment:
-            segments.append(segment)
+            segments[-1].append(f"{_c(x_of(position[label]))} {_c(y_of(value))}")
+        lines = ["M" + "L".join(points) for points in segments if len(points) > 1]
+        parts.append(_path(lines, fill="none", stroke=colour, stroke_width="2"))
         for points in segments:
-            if len(points) > 1:
-                parts.append(
-                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
-                    f'stroke-width="2"/>'
-                )
+            if len(points) == 1:
+                cx, cy = points[0].split()
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
         y = top + plot_height + 34 + number * 18
-        parts.append(
-            f'<line x1="{left}" y1="{y - 4}" x2="{left + 24}" y2="{y - 4}" stroke="{colour}" '
-            f'stroke-width="3"/>'
-        )
-        parts.append(_text(left + 30, y, line.name[:60], size=11))
-    parts.append(
-        _text(12, top + plot_height / 2, y_label, size=11, anchor="middle").replace(
-            "<text ", f'<text transform="rotate(-90 12 {top + plot_height / 2:.1f})" ', 1
-        )
-    )
+        parts.append(_path([f"M{left} {y - 4}H{left + 24}"], stroke=colour, stroke_width="3"))
+        legend.append(_text(left + 30, y, line.name[:60]))
+    parts.append(f'<g font-size="11">{"".join(legend)}</g>')
+    parts.append(_rotated_label(12, top + plot_height / 2, y_label))
     parts.append("</svg>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)

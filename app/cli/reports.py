@@ -20,6 +20,7 @@ from analysis.report.model import ReportModel, ReportPeriod, ReportScope
 from app.access.permissions import Scope
 from app.cli.progress import Progress
 from app.dashboard.documents import FORMATS, render
+from app.dashboard.printed import warm_up_renderer
 from app.extensions import db
 from app.models import Area
 from app.services import areas as area_service
@@ -208,6 +209,9 @@ def _build_all(period: ReportPeriod, file_format: str, out_dir: Path, jobs: int)
     reporting.responses_data(
         db.session(), default_questionnaire(), str(current_app.config["QUESTIONNAIRES_DIR"])
     )
+    if file_format == "pdf":
+        # Likewise the PDF renderer and its fonts: loaded once here, inherited by each worker.
+        warm_up_renderer()
     jobs_to_run = [
         (
             area.slug,

@@ -256,8 +256,10 @@ def report_context(model: ReportModel) -> dict[str, Any]:
 
 def render_document_html(model: ReportModel) -> str:
     """The report as one self-contained HTML file (the download, and the PDF's source)."""
+    from app.dashboard.printed import printed_context  # it builds on this module
+
     css = PRINT_CSS.read_text(encoding="utf-8")
-    return render_template("dashboard/document.html", css=css, **report_context(model))
+    return render_template("dashboard/document.html", css=css, **printed_context(model))
 
 
 class RefusingFetcher:
