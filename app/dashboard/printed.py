@@ -28,6 +28,7 @@ from app.dashboard.documents import (
     section_of,
 )
 from app.dashboard.labels import BREAKDOWN_LABELS, COLUMN_LABELS, TABLE_TITLES
+from app.dashboard.measure_names import named
 
 # Responses by quarter in print: the total and the channels (language and group in the XLSX).
 PRINTED_ACTIVITY_BREAKDOWNS = ("all", "channel")
@@ -106,12 +107,12 @@ def _interval_heading() -> str:
     return str(_("95% interval"))
 
 
-def headline_section(table: ReportTable) -> Section:
+def headline_section(model: ReportModel, table: ReportTable) -> Section:
     return _compact(
         table,
         table.id,
         [
-            (_heading("indicator"), False, _one("indicator")),
+            (_heading("indicator"), False, _labelled("indicator", model.labels)),
             (_heading("n"), True, _one("n")),
             (_heading("value"), True, _one("value")),
             (_interval_heading(), True, _interval("ci_low", "ci_high")),
@@ -244,13 +245,15 @@ def funnel_section(table: ReportTable) -> Section:
 
 def printed_context(model: ReportModel) -> dict[str, Any]:
     """report_context with the printed tables in place of the page's full ones."""
+    # Readers of the PDF see plain names, as on the page (the model's labels carry them).
+    model = named(model)
     context = report_context(model)
     sections: dict[str, Section] = context["sections"]
     tables = model.tables
     if "responses_by_quarter" in tables:
         sections["responses_by_quarter"] = activity_section(tables["responses_by_quarter"])
     if "headline_indicators" in tables:
-        sections["headline_indicators"] = headline_section(tables["headline_indicators"])
+        sections["headline_indicators"] = headline_section(model, tables["headline_indicators"])
     if "domain_scores" in tables:
         sections["domain_scores"] = domain_section(model, tables["domain_scores"])
     if "quarterly_trends" in tables:

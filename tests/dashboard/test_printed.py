@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask
@@ -104,10 +105,13 @@ def test_the_headline_table_shows_the_models_cells_and_hides_a_whole_suppressed_
              SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED, 31.0, None, None, "n/a"),
         ),
     )  # fmt: skip
+    model = replace(model_of(table), labels={"overall_oeg": "Care rated good or better"})
     with app.test_request_context("/"):
-        section = headline_section(table)
+        section = headline_section(model, table)
     shown, hidden = ([text for text, _flag in row] for row in section.rows)
-    assert shown[:4] == ["overall_oeg", "1,240", "66.9", "64.2–69.5"]
+    # Readers see the plain name; an indicator without one keeps its id rather than a blank.
+    assert shown[:4] == ["Care rated good or better", "1,240", "66.9", "64.2–69.5"]
+    assert hidden[0] == "overall_oe"
     assert "74 (2015)" in shown
     # Every figure of the hidden row is the marker, flagged, and no number slips through.
     assert hidden[1:4] == ["[c]", "[c]", "[c]"]

@@ -331,3 +331,16 @@ def test_readers_see_measure_names_and_the_files_keep_the_ids_for_analysts(
         in csv_text
     )
     assert "domain_scores,2,domain=dignity,domain_name,Dignity and respect" in csv_text
+
+
+def test_the_page_and_the_pdf_link_to_the_public_method_note(
+    app: Flask, commissioner: FlaskClient, tmp_path: Path
+) -> None:
+    expected = app.config["PUBLIC_BASE_URL"].rstrip("/") + "/methodology"
+    page = parse_page(commissioner.get(f"/reports/{AREA}"))
+    links = [a["href"] for a in page.select("#methodology a[href]")]
+    assert links == [expected]
+    text = pdf_text(commissioner.get(f"/reports/{AREA}/report.pdf").data, tmp_path)
+    assert expected in text
+    # The link leads somewhere real, without an account.
+    assert app.test_client().get("/methodology").status_code == 200
