@@ -44,6 +44,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.components import ComponentRenderer
 
     app.jinja_env.globals["component"] = ComponentRenderer(app.jinja_env)
+    from app.page_chrome import PageChrome
+
+    app.jinja_env.globals["chrome"] = PageChrome(app.jinja_env).template_global()
     from app.main.notices import register_notices
 
     register_notices(app)
