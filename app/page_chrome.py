@@ -22,8 +22,9 @@ from markupsafe import Markup
 from app.i18n.catalogues import FALLBACK_FLAG
 from app.i18n.web import TEMPLATE_TRANSLATIONS_KEY
 
-# Fragments are few (three) and mount points one: a small bound, in case of surprises.
-MAX_FRAGMENTS_PER_CATALOGUE = 64
+# Fragments are few, but the language switcher's links keep a page's other query arguments
+# (?return_to=check): a bound, so odd addresses cannot grow the cache without end.
+MAX_FRAGMENTS_PER_CATALOGUE = 256
 
 
 @dataclass(frozen=True)
@@ -42,30 +43,31 @@ class PageChrome:
         self._lock = Lock()
         # Keyed weakly by the translations object, so an outdated catalogue's fragments go
         # with it, and a new catalogue (a translator's save) can never be served old text.
-        self._fragments: WeakKeyDictionary[Any, dict[tuple[str, str, str], _Fragment]] = (
+        self._fragments: WeakKeyDictionary[Any, dict[tuple[str, ...], _Fragment]] = (
             WeakKeyDictionary()
         )
 
     def template_global(self) -> Any:
         @pass_context
-        def chrome(context: Context, name: str) -> Markup:
-            return self.render(context, name)
+        def chrome(context: Context, name: str, **values: str) -> Markup:
+            return self.render(context, name, values)
 
         return chrome
 
-    def render(self, context: Context, name: str) -> Markup:
+    def render(self, context: Context, name: str, values: dict[str, str]) -> Markup:
+        """The fragment for this page's language; ``values`` (strings) are part of the key."""
         translations = context.get(TEMPLATE_TRANSLATIONS_KEY)
         # In debug the templates reload when edited: then render afresh every time.
         if translations is None or self._environment.auto_reload:
-            return self._render(context, name).html
+            return self._render(context, name, values).html
         page_language = context.get("page_language")
         code = str(getattr(page_language, "code", ""))
         mount = request.script_root if has_request_context() else ""
-        key = (name, code, mount)
+        key = (name, code, mount, *(f"{k}={v}" for k, v in sorted(values.items())))
         with self._lock:
             fragment = self._fragments.get(translations, {}).get(key)
         if fragment is None:
-            fragment = self._render(context, name)
+            fragment = self._render(context, name, values)
             with self._lock:
                 by_key = self._fragments.setdefault(translations, {})
                 if len(by_key) >= MAX_FRAGMENTS_PER_CATALOGUE:
@@ -75,15 +77,16 @@ class PageChrome:
             setattr(g, FALLBACK_FLAG, True)
         return fragment.html
 
-    def _render(self, context: Context, name: str) -> _Fragment:
+    def _render(self, context: Context, name: str, values: dict[str, str]) -> _Fragment:
+        template = self._environment.get_template(name)
+        variables = {**context.get_all(), **values}
         if not has_request_context():
-            html = self._environment.get_template(name).render(context.get_all())
-            return _Fragment(Markup(html), False)
+            return _Fragment(Markup(template.render(variables)), False)
         # Find out whether this fragment alone fell back to English, then keep the page's flag.
         noted_before = bool(getattr(g, FALLBACK_FLAG, False))
         setattr(g, FALLBACK_FLAG, False)
         try:
-            html = self._environment.get_template(name).render(context.get_all())
+            html = template.render(variables)
             fell_back = bool(getattr(g, FALLBACK_FLAG, False))
         finally:
             setattr(g, FALLBACK_FLAG, noted_before or bool(getattr(g, FALLBACK_FLAG, False)))
