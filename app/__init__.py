@@ -79,6 +79,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.main import bp as main_bp
     from app.main.errors import register_error_handlers
     from app.main.headers import register_security_headers
+    from app.main.session_cookie import register_session_cookie
     from app.sms import register_sms
     from app.staff import bp as staff_bp
     from app.survey import bp as survey_bp
@@ -99,6 +100,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _keep_statements_out_of_logs()
     register_error_handlers(app)
     register_security_headers(app)
+    register_session_cookie(app)
     register_commands(app)
     return app
 

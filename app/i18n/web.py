@@ -34,15 +34,24 @@ FALLBACK_MARKER = b"<!--cv-english-fallback-note-->"
 
 def current_language() -> str:
     """The language of this request's page (see choose_language for the order)."""
-    in_request = has_request_context()
-    remembered = session.get(SESSION_LANGUAGE_KEY) if in_request else None
-    accepted = [value for value, _quality in request.accept_languages] if in_request else []
-    return choose_language(
-        explicit=getattr(g, "explicit_language", None),
-        response_language=getattr(g, "survey_language", None),
+    if not has_request_context():
+        return choose_language()
+    remembered = session.get(SESSION_LANGUAGE_KEY)
+    explicit = getattr(g, "explicit_language", None)
+    response_language = getattr(g, "survey_language", None)
+    # Asked several times a page: chosen again only when one of the inputs has changed.
+    key = (explicit, response_language, remembered)
+    chosen = getattr(g, "_cv_language", None)
+    if chosen is not None and chosen[0] == key:
+        return str(chosen[1])
+    code = choose_language(
+        explicit=explicit,
+        response_language=response_language,
         remembered=remembered if isinstance(remembered, str) else None,
-        accepted=accepted,
+        accepted=[value for value, _quality in request.accept_languages],
     )
+    g._cv_language = (key, code)
+    return code
 
 
 def page_translations() -> NullTranslations:
