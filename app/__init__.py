@@ -77,6 +77,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.codesign import bp as codesign_bp
     from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
+    from app.main.csrf_tokens import register_remembered_csrf_tokens
     from app.main.errors import register_error_handlers
     from app.main.headers import register_security_headers
     from app.main.session_cookie import register_session_cookie
@@ -101,6 +102,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_error_handlers(app)
     register_security_headers(app)
     register_session_cookie(app)
+    register_remembered_csrf_tokens(app)
     register_commands(app)
     return app
 
