@@ -63,6 +63,10 @@ _OPEN_RESPONSE = (
     .select_from(_responses.outerjoin(_people, _people.c.response_id == _responses.c.id))
     .where(_responses.c.response_id == bindparam("public_id"))
 )
+# The same read as the first statement of a save: the response row stays locked until commit.
+_OPEN_RESPONSE_FOR_SAVING = _OPEN_RESPONSE.with_for_update(of=_responses)
+# Where read_open_response(for_saving=True) notes the transaction and the row it locked.
+_LOCKED_KEY = "answer_pages.locked_response"
 _STORED_ANSWERS = select(_answers.c.item_id, _answers.c.value).where(
     _answers.c.response_id == bindparam("key")
 )
@@ -114,15 +118,29 @@ class OpenResponse:
     person_name: str | None
 
 
-def read_open_response(session: Session, response_id: str | None) -> OpenResponse:
-    """The response a carer may still change, with the name they gave, in a single query."""
+def read_open_response(
+    session: Session, response_id: str | None, *, for_saving: bool = False
+) -> OpenResponse:
+    """The response a carer may still change, with the name they gave, in a single query.
+
+    ``for_saving`` reads it as the first statement of the write transaction that
+    ``save_page`` then completes, with the row locked: a save costs one transaction, not a
+    read transaction, a rollback and a second lock.
+    """
     if not response_id:
         raise ResponseNotFound()
-    row = session.connection().execute(_OPEN_RESPONSE, {"public_id": response_id}).first()
-    if row is None:
-        raise ResponseNotFound()
-    if row.status == ResponseStatus.SUBMITTED:
-        raise ResponseAlreadySubmitted()
+    if for_saving:
+        begin_write(session)
+        statement = _OPEN_RESPONSE_FOR_SAVING
+    else:
+        statement = _OPEN_RESPONSE
+    row = session.connection().execute(statement, {"public_id": response_id}).first()
+    if row is None or row.status == ResponseStatus.SUBMITTED:
+        if for_saving:
+            session.rollback()
+        raise ResponseNotFound() if row is None else ResponseAlreadySubmitted()
+    if for_saving:
+        session.info[_LOCKED_KEY] = (session.get_transaction(), row.id)
     return OpenResponse(
         id=row.id,
         response_id=row.response_id,
@@ -174,8 +192,9 @@ def save_page(
     """Validate a page, then store it in one transaction: all of it or none of it."""
     if not questionnaire.has_page(page_id):
         raise PageNotOnRoute(page_id)
-    begin_write(session)
-    _lock_open_response(session, response.id)
+    if not _locked_in_this_transaction(session, response.id):
+        begin_write(session)
+        _lock_open_response(session, response.id)
     stored = _stored_texts(session, response.id)
     answers = _as_answers(questionnaire, stored)
     page = questionnaire.page(page_id)
@@ -253,6 +272,19 @@ def _write_changes(
         connection.execute(_INSERT_ANSWER, new_rows)
     if changed_rows:
         connection.execute(_UPDATE_ANSWER, changed_rows)
+
+
+def _locked_in_this_transaction(session: Session, response_key: int) -> bool:
+    """Whether read_open_response(for_saving=True) locked this row in the open transaction."""
+    locked = session.info.get(_LOCKED_KEY)
+    transaction = session.get_transaction()
+    return (
+        locked is not None
+        and transaction is not None
+        and locked[0] is transaction
+        and transaction.is_active
+        and locked[1] == response_key
+    )
 
 
 def _lock_open_response(session: Session, response_key: int) -> None:

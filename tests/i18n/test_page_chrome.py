@@ -86,7 +86,8 @@ def test_english_in_the_chrome_is_noted_on_every_page_not_only_the_first(
     for path in ("/?lang=pl", "/", "/support", "/"):
         soup = parse_page(client.get(path))
         assert soup.select_one(NOTE) is not None, path
-        assert soup.select_one("#support-heading").get_text(strip=True) == SUPPORT_HEADING[1]
+        heading = soup.select_one("#support-heading")
+        assert heading is not None and heading.get_text(strip=True) == SUPPORT_HEADING[1]
 
 
 def test_fully_translated_chrome_adds_no_note(client: FlaskClient, translations_dir: Path) -> None:
