@@ -97,6 +97,5 @@ def test_fully_translated_chrome_adds_no_note(client: FlaskClient, translations_
     for path in ("/?lang=pl", "/", "/support"):
         soup = parse_page(client.get(path))
         assert soup.select_one(NOTE) is None, path
-        assert (
-            soup.select_one("a.nhsuk-skip-link").get_text(strip=True) == "PL Skip to main content"
-        )
+        skip = soup.select_one("a.nhsuk-skip-link")
+        assert skip is not None and skip.get_text(strip=True) == "PL Skip to main content"
