@@ -29,24 +29,27 @@ class RememberedCsrfTokens:
     def __call__(self) -> str:
         config = current_app.config
         field = str(config.get("WTF_CSRF_FIELD_NAME") or "csrf_token")
-        raw = session.get(field)
-        if config.get("WTF_CSRF_TIME_LIMIT") is not None or not isinstance(raw, str) or field in g:
+        if config.get("WTF_CSRF_TIME_LIMIT") is not None or field in g:
             return str(generate_csrf())
         secret = str(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key)
-        key = (secret, raw)
-        with self._lock:
-            signed = self._signed.get(key)
-            if signed is not None:
-                self._signed.move_to_end(key)
-        if signed is None:
-            signed = str(generate_csrf())
+        raw = session.get(field)
+        if isinstance(raw, str):
             with self._lock:
-                self._signed[key] = signed
+                signed = self._signed.get((secret, raw))
+                if signed is not None:
+                    self._signed.move_to_end((secret, raw))
+            if signed is not None:
+                # As generate_csrf would: later calls in this request give the same token.
+                setattr(g, field, signed)
+                return signed
+        # The first page of a session makes its token (generate_csrf puts it in the session).
+        signed = str(generate_csrf())
+        raw = session.get(field)
+        if isinstance(raw, str):
+            with self._lock:
+                self._signed[(secret, raw)] = signed
                 while len(self._signed) > MAX_REMEMBERED_TOKENS:
                     self._signed.popitem(last=False)
-        else:
-            # As generate_csrf would: later calls in this request give the same token.
-            setattr(g, field, signed)
         return signed
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner
 
 from app.extensions import db
 from app.services import areas as area_service
@@ -20,8 +24,11 @@ def token_on(client: FlaskClient, path: str) -> str:
 
 
 def test_a_carer_gets_one_working_token_across_pages_and_another_browser_cannot_use_it(
-    app: Flask,
+    app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Every signature a second later than the one before: signing again would show.
+    seconds = itertools.count(int(time.time()))
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: next(seconds))
     with app.app_context():
         area_service.add_area(db.session(), "north-riverside", "North Riverside ICB")
     carer, stranger = app.test_client(), app.test_client()
