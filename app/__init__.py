@@ -44,6 +44,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.components import ComponentRenderer
 
     app.jinja_env.globals["component"] = ComponentRenderer(app.jinja_env)
+    from app.page_chrome import PageChrome
+
+    app.jinja_env.globals["chrome"] = PageChrome(app.jinja_env).template_global()
     from app.main.notices import register_notices
 
     register_notices(app)
@@ -74,8 +77,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.codesign import bp as codesign_bp
     from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
+    from app.main.csrf_tokens import register_remembered_csrf_tokens
     from app.main.errors import register_error_handlers
     from app.main.headers import register_security_headers
+    from app.main.session_cookie import register_session_cookie
     from app.sms import register_sms
     from app.staff import bp as staff_bp
     from app.survey import bp as survey_bp
@@ -96,6 +101,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _keep_statements_out_of_logs()
     register_error_handlers(app)
     register_security_headers(app)
+    register_session_cookie(app)
+    register_remembered_csrf_tokens(app)
     register_commands(app)
     return app
 

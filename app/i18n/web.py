@@ -6,9 +6,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import numbers
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, gettext
+from flask_babel import format_decimal as flask_babel_format_decimal
+from flask_babel import get_locale as get_babel_locale
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -31,15 +34,24 @@ FALLBACK_MARKER = b"<!--cv-english-fallback-note-->"
 
 def current_language() -> str:
     """The language of this request's page (see choose_language for the order)."""
-    in_request = has_request_context()
-    remembered = session.get(SESSION_LANGUAGE_KEY) if in_request else None
-    accepted = [value for value, _quality in request.accept_languages] if in_request else []
-    return choose_language(
-        explicit=getattr(g, "explicit_language", None),
-        response_language=getattr(g, "survey_language", None),
+    if not has_request_context():
+        return choose_language()
+    remembered = session.get(SESSION_LANGUAGE_KEY)
+    explicit = getattr(g, "explicit_language", None)
+    response_language = getattr(g, "survey_language", None)
+    # Asked several times a page: chosen again only when one of the inputs has changed.
+    key = (explicit, response_language, remembered)
+    chosen = getattr(g, "_cv_language", None)
+    if chosen is not None and chosen[0] == key:
+        return str(chosen[1])
+    code = choose_language(
+        explicit=explicit,
+        response_language=response_language,
         remembered=remembered if isinstance(remembered, str) else None,
-        accepted=accepted,
+        accepted=[value for value, _quality in request.accept_languages],
     )
+    g._cv_language = (key, code)
+    return code
 
 
 def page_translations() -> NullTranslations:
@@ -69,34 +81,66 @@ def _template_translations(context: Any) -> NullTranslations:
     return found if found is not None else page_translations()
 
 
+def _formatted(context: Any, text: str, variables: dict[str, Any]) -> str:
+    # Jinja's "newstyle" rules: escaped when autoescaping, and always a format string.
+    if context.eval_ctx.autoescape:
+        return Markup(text) % variables
+    return text % variables
+
+
 def _install_template_gettext(app: Flask) -> None:
     # Templates call these a few dozen times a page. Flask-Babel's versions look the domain
     # and language up on every call; these take the page's translations from the template
     # context (set once per render by language_context), falling back for imported macros.
+    # Each does Jinja's newstyle formatting itself, so `_()` is one call, not Jinja's three
+    # (the `_` alias, the newstyle wrapper, then the function).
     @pass_context
-    def gettext_(context: Any, message: str) -> str:
-        return str(_template_translations(context).ugettext(message))
+    def gettext_(context: Any, message: str, **variables: Any) -> str:
+        text = str(_template_translations(context).ugettext(message))
+        return _formatted(context, text, variables)
 
     @pass_context
-    def ngettext_(context: Any, singular: str, plural: str, n: int) -> str:
-        return str(_template_translations(context).ungettext(singular, plural, n))
+    def ngettext_(context: Any, singular: str, plural: str, n: int, **variables: Any) -> str:
+        text = str(_template_translations(context).ungettext(singular, plural, n))
+        variables.setdefault("num", n)
+        return _formatted(context, text, variables)
 
     @pass_context
-    def pgettext_(context: Any, message_context: str, message: str) -> str:
-        return str(_template_translations(context).upgettext(message_context, message))
+    def pgettext_(context: Any, message_context: str, message: str, **variables: Any) -> str:
+        text = str(_template_translations(context).upgettext(message_context, message))
+        return _formatted(context, text, variables)
 
     @pass_context
-    def npgettext_(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
+    def npgettext_(
+        context: Any, message_context: str, singular: str, plural: str, n: int, **variables: Any
+    ) -> str:
         translations = _template_translations(context)
-        return str(translations.unpgettext(message_context, singular, plural, n))
+        text = str(translations.unpgettext(message_context, singular, plural, n))
+        variables.setdefault("num", n)
+        return _formatted(context, text, variables)
 
+    # Installed for the i18n extension (which also registers its parsing of {% trans %}),
+    # then put in place of its newstyle wrappers, which would format a second time.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=gettext_,
-        ngettext=ngettext_,
-        pgettext=pgettext_,
-        npgettext=npgettext_,
-        newstyle=True,
+        gettext=gettext_, ngettext=ngettext_, pgettext=pgettext_, npgettext=npgettext_
     )
+    app.jinja_env.globals.update(
+        _=gettext_, gettext=gettext_, ngettext=ngettext_, pgettext=pgettext_, npgettext=npgettext_
+    )
+    app.jinja_env.filters["decimalformat"] = local_decimal
+
+
+@lru_cache(maxsize=2048)
+def _decimal_in(locale: str, number: Any, pattern: str | None) -> str:
+    return numbers.format_decimal(number, format=pattern, locale=locale)
+
+
+def local_decimal(number: Any, format: str | None = None) -> str:  # noqa: A002  (Flask-Babel's name)
+    """Flask-Babel's decimalformat filter, remembered: pages show the same few numbers."""
+    locale = get_babel_locale()
+    if locale is None or not isinstance(number, int):
+        return str(flask_babel_format_decimal(number, format))
+    return _decimal_in(str(locale), number, format)
 
 
 def babel_locale() -> str:

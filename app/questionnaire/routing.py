@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from threading import Lock
 
 from .schema import Answers, AnswerValue, Item, Page, Questionnaire
 
@@ -28,21 +30,64 @@ class _Walk:
     shown: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """The items shown for some answers: in file order, and as a set."""
+
+    in_order: tuple[str, ...]
+    ids: frozenset[str]
+
+
+# The last few routes, by questionnaire and answers: a page view asks for the route and then
+# for the page's items, and a save asks four times, mostly with the same answers. Only which
+# items are shown is remembered (it depends on the answers through comparisons alone); the
+# answers kept are always the caller's own values.
+_RECENT_ROUTES = 32
+_recent: OrderedDict[tuple[int, frozenset[tuple[str, object]]], tuple[Questionnaire, _Shown]]
+_recent = OrderedDict()
+_recent_lock = Lock()
+
+
 def _walk(q: Questionnaire, answers: Answers) -> _Walk:
+    shown = _shown(q, answers)
+    kept = {item_id: answers[item_id] for item_id in shown.in_order if item_id in answers}
+    return _Walk(kept, shown.ids)
+
+
+def _shown(q: Questionnaire, answers: Answers) -> _Shown:
+    try:
+        key = (id(q), frozenset(answers.items()))
+    except TypeError:  # an unhashable answer value (not one the engine makes): just walk
+        return _shown_by_walking(q, answers)
+    with _recent_lock:
+        hit = _recent.get(key)
+        # The questionnaire is kept with the result, so a recycled id can never match.
+        if hit is not None and hit[0] is q:
+            _recent.move_to_end(key)
+            return hit[1]
+    shown = _shown_by_walking(q, answers)
+    with _recent_lock:
+        _recent[key] = (q, shown)
+        while len(_recent) > _RECENT_ROUTES:
+            _recent.popitem(last=False)
+    return shown
+
+
+def _shown_by_walking(q: Questionnaire, answers: Answers) -> _Shown:
     # A condition may only read items earlier in the file (validation enforces it), so a
     # single forward pass settles everything: by the time an item is reached, every answer
     # its conditions read has already been kept or dropped.
     kept: dict[str, AnswerValue | None] = {}
-    shown: set[str] = set()
+    shown: list[str] = []
     for page in q.pages:
         if page.show_if is not None and not page.show_if.evaluate(kept):
             continue
         for item in page.items:
             if item.show_if is None or item.show_if.evaluate(kept):
-                shown.add(item.id)
+                shown.append(item.id)
                 if item.id in answers:
                     kept[item.id] = answers[item.id]
-    return _Walk(kept, frozenset(shown))
+    return _Shown(tuple(shown), frozenset(shown))
 
 
 def prune_answers(q: Questionnaire, answers: Answers) -> dict[str, AnswerValue | None]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.i18n.answer_messages import problem_message
@@ -42,6 +42,53 @@ from app.services.transactions import begin_write
 RawForm = Mapping[str, str | Sequence[str]]
 Answers = dict[str, AnswerValue | None]
 
+# Built once, not per request: building a statement and computing its cache key cost several
+# times more than running it (~200 µs against ~30 µs on SQLite), and these run on every page.
+_responses = cast(Table, Response.__table__)
+_answers = cast(Table, Answer.__table__)
+_people = cast(Table, ResponsePerson.__table__)
+
+_OPEN_RESPONSE = (
+    select(
+        _responses.c.id,
+        _responses.c.response_id,
+        _responses.c.questionnaire_id,
+        _responses.c.questionnaire_version,
+        _responses.c.language,
+        _responses.c.consent_given_at,
+        _responses.c.invitation_id,
+        _responses.c.status,
+        _people.c.person_name,
+    )
+    .select_from(_responses.outerjoin(_people, _people.c.response_id == _responses.c.id))
+    .where(_responses.c.response_id == bindparam("public_id"))
+)
+# The same read as the first statement of a save: the response row stays locked until commit.
+_OPEN_RESPONSE_FOR_SAVING = _OPEN_RESPONSE.with_for_update(of=_responses)
+# Where read_open_response(for_saving=True) notes the transaction and the row it locked.
+_LOCKED_KEY = "answer_pages.locked_response"
+_STORED_ANSWERS = select(_answers.c.item_id, _answers.c.value).where(
+    _answers.c.response_id == bindparam("key")
+)
+_LOCK_RESPONSE = (
+    select(_responses.c.status).where(_responses.c.id == bindparam("key")).with_for_update()
+)
+_INSERT_ANSWER = insert(_answers)
+_UPDATE_ANSWER = (
+    update(_answers)
+    .where(_answers.c.response_id == bindparam("key"), _answers.c.item_id == bindparam("item"))
+    .values(value=bindparam("text"), updated_at=bindparam("now"))
+)
+_DELETE_ANSWERS = delete(_answers).where(
+    _answers.c.response_id == bindparam("key"),
+    _answers.c.item_id.in_(bindparam("gone", expanding=True)),
+)
+_TOUCH_RESPONSE = (
+    update(_responses)
+    .where(_responses.c.id == bindparam("key"))
+    .values(current_page_id=bindparam("following"), updated_at=bindparam("now"))
+)
+
 
 class HasResponseKey(Protocol):
     """Anything that names a stored response by its primary key (a model or a CarerPage)."""
@@ -71,29 +118,29 @@ class OpenResponse:
     person_name: str | None
 
 
-def read_open_response(session: Session, response_id: str | None) -> OpenResponse:
-    """The response a carer may still change, with the name they gave, in a single query."""
+def read_open_response(
+    session: Session, response_id: str | None, *, for_saving: bool = False
+) -> OpenResponse:
+    """The response a carer may still change, with the name they gave, in a single query.
+
+    ``for_saving`` reads it as the first statement of the write transaction that
+    ``save_page`` then completes, with the row locked: a save costs one transaction, not a
+    read transaction, a rollback and a second lock.
+    """
     if not response_id:
         raise ResponseNotFound()
-    row = session.execute(
-        select(
-            Response.id,
-            Response.response_id,
-            Response.questionnaire_id,
-            Response.questionnaire_version,
-            Response.language,
-            Response.consent_given_at,
-            Response.invitation_id,
-            Response.status,
-            ResponsePerson.person_name,
-        )
-        .outerjoin(ResponsePerson, ResponsePerson.response_id == Response.id)
-        .where(Response.response_id == response_id)
-    ).first()
-    if row is None:
-        raise ResponseNotFound()
-    if row.status == ResponseStatus.SUBMITTED:
-        raise ResponseAlreadySubmitted()
+    if for_saving:
+        begin_write(session)
+        statement = _OPEN_RESPONSE_FOR_SAVING
+    else:
+        statement = _OPEN_RESPONSE
+    row = session.connection().execute(statement, {"public_id": response_id}).first()
+    if row is None or row.status == ResponseStatus.SUBMITTED:
+        if for_saving:
+            session.rollback()
+        raise ResponseNotFound() if row is None else ResponseAlreadySubmitted()
+    if for_saving:
+        session.info[_LOCKED_KEY] = (session.get_transaction(), row.id)
     return OpenResponse(
         id=row.id,
         response_id=row.response_id,
@@ -145,8 +192,9 @@ def save_page(
     """Validate a page, then store it in one transaction: all of it or none of it."""
     if not questionnaire.has_page(page_id):
         raise PageNotOnRoute(page_id)
-    begin_write(session)
-    _lock_open_response(session, response.id)
+    if not _locked_in_this_transaction(session, response.id):
+        begin_write(session)
+        _lock_open_response(session, response.id)
     stored = _stored_texts(session, response.id)
     answers = _as_answers(questionnaire, stored)
     page = questionnaire.page(page_id)
@@ -168,10 +216,9 @@ def save_page(
     kept = prune_answers(questionnaire, answers)
     following = next_page(questionnaire, kept, page_id)
     _write_changes(session, response.id, questionnaire, stored, kept)
-    session.execute(
-        update(Response)
-        .where(Response.id == response.id)
-        .values(current_page_id=following.id if following else None, updated_at=utc_now())
+    session.connection().execute(
+        _TOUCH_RESPONSE,
+        {"key": response.id, "following": following.id if following else None, "now": utc_now()},
     )
     session.commit()
     return SavedPage(next_page_id=following.id if following else None)
@@ -186,9 +233,7 @@ def resume_page_id(
 
 
 def _stored_texts(session: Session, response_key: int) -> dict[str, str | None]:
-    rows = session.execute(
-        select(Answer.item_id, Answer.value).where(Answer.response_id == response_key)
-    )
+    rows = session.connection().execute(_STORED_ANSWERS, {"key": response_key})
     return {item_id: value for item_id, value in rows}
 
 
@@ -220,32 +265,31 @@ def _write_changes(
             )
         elif stored[item_id] != text:
             changed_rows.append({"key": response_key, "item": item_id, "text": text, "now": now})
+    connection = session.connection()
     if gone:
-        session.execute(
-            delete(Answer).where(Answer.response_id == response_key, Answer.item_id.in_(gone))
-        )
+        connection.execute(_DELETE_ANSWERS, {"key": response_key, "gone": gone})
     if new_rows:
-        session.execute(insert(Answer), new_rows)
+        connection.execute(_INSERT_ANSWER, new_rows)
     if changed_rows:
-        answers_table = cast(Table, Answer.__table__)
-        session.connection().execute(
-            update(answers_table)
-            .where(
-                and_(
-                    answers_table.c.response_id == bindparam("key"),
-                    answers_table.c.item_id == bindparam("item"),
-                )
-            )
-            .values(value=bindparam("text"), updated_at=bindparam("now")),
-            changed_rows,
-        )
+        connection.execute(_UPDATE_ANSWER, changed_rows)
+
+
+def _locked_in_this_transaction(session: Session, response_key: int) -> bool:
+    """Whether read_open_response(for_saving=True) locked this row in the open transaction."""
+    locked = session.info.get(_LOCKED_KEY)
+    transaction = session.get_transaction()
+    return (
+        locked is not None
+        and transaction is not None
+        and locked[0] is transaction
+        and transaction.is_active
+        and locked[1] == response_key
+    )
 
 
 def _lock_open_response(session: Session, response_key: int) -> None:
     """Lock the response row so two tabs cannot interleave their saves of the same response."""
-    status = session.execute(
-        select(Response.status).where(Response.id == response_key).with_for_update()
-    ).scalar_one_or_none()
+    status = session.connection().execute(_LOCK_RESPONSE, {"key": response_key}).scalar()
     if status is None:
         session.rollback()
         raise ResponseNotFound()

@@ -149,7 +149,10 @@ def question_page(page_id: str) -> PageResult:
     # The busiest page of the survey: one query for the response (with the name), one for
     # the answers, and a save that goes straight to answer_pages.save_page.
     try:
-        response = answer_pages.read_open_response(db.session(), bound_response_id())
+        # A save reads the response as the first step of its own write transaction.
+        response = answer_pages.read_open_response(
+            db.session(), bound_response_id(), for_saving=request.method == "POST"
+        )
     except ResponseAlreadySubmitted:
         return redirect(url_for("survey.thank_you"))
     except ResponseNotFound:

@@ -170,3 +170,30 @@ def test_completeness_counts_answered_skipped_and_unseen_questions_on_the_path(
 def test_information_pages_are_on_the_path_but_never_unseen(all_types: Questionnaire) -> None:
     assert path(all_types, {})[0].id == "info"
     assert first_unseen_page(all_types, {}).id == "choices"  # type: ignore[union-attr]
+
+
+def test_the_same_answers_object_changed_between_calls_gets_the_new_route(
+    routing: Questionnaire,
+) -> None:
+    # Routes are remembered by the answers' content, never by the dict: a save changes the
+    # carer's answers in place between asking for the route and asking again.
+    answers: Answers = {"home.any_time": "yes", "home.gp.seen": "yes"}
+    assert "home-gp-rating" in page_ids(routing, answers)
+    answers["home.any_time"] = "no"
+    assert "home-gp-rating" not in page_ids(routing, answers)
+    assert prune_answers(routing, answers) == {"home.any_time": "no"}
+    answers["home.any_time"] = "yes"
+    assert prune_answers(routing, answers) == answers
+
+
+def test_remembered_routes_keep_each_carers_own_answer_values(routing: Questionnaire) -> None:
+    # Two carers whose answers route alike still keep their own values, not the first one's.
+    first = prune_answers(routing, {"home.any_time": "yes", "home.gp.poor_why": "late"})
+    second = prune_answers(routing, {"home.any_time": "yes", "home.gp.poor_why": "late"})
+    assert first == second and first is not second
+    kept = prune_answers(routing, {"home.any_time": "yes", "home.gp.seen": None})
+    kept["home.gp.seen"] = "changed by the caller"
+    assert prune_answers(routing, {"home.any_time": "yes", "home.gp.seen": None}) == {
+        "home.any_time": "yes",
+        "home.gp.seen": None,
+    }
