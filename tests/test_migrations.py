@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import Connection, inspect, text
 
 from app.extensions import db
 
@@ -33,4 +33,70 @@ def test_migrations_go_down_and_up_again(tmp_path: Path) -> None:
         assert "answers" not in inspect(db.engine).get_table_names()
         upgrade()
         assert "answers" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def audit_triggers(connection: Connection) -> set[str]:
+    query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+    return set(connection.scalars(text(query)))
+
+
+def test_0009_carries_existing_names_contacts_and_texts_over_and_back(tmp_path: Path) -> None:
+    from app.services.encryption import contact_cipher
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'privacy.db'}")
+    cipher = contact_cipher(app.config)
+    moment = "2026-01-02 03:04:05"
+    with app.app_context():
+        upgrade(revision="0006_actions")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO areas (id, slug, name, created_at) VALUES (1, 'north', 'North', :t)",
+                "INSERT INTO invitations (id, token_hash, area_id, language, questionnaire_id,"
+                " created_at) VALUES (7, 'a', 1, 'en', 'voices-core', :t),"
+                " (8, 'b', 1, 'en', 'voices-core', :t)",
+                "INSERT INTO contacts (id, invitation_id, phone_encrypted, created_at)"
+                " VALUES (3, 7, 'token-7', :t), (4, 8, 'token-8', :t)",
+                "INSERT INTO sms_outbox (id, contact_id, invitation_id, kind, segments, status,"
+                " scheduled_at, next_attempt_at, attempts, created_at, updated_at)"
+                " VALUES (11, 4, 8, 'invitation', 1, 'queued', :t, :t, 0, :t, :t)",
+                "INSERT INTO responses (id, response_id, questionnaire_id, questionnaire_version,"
+                " channel, language, status, area_id, invitation_id, started_at, updated_at)"
+                " VALUES (5, 'r-5', 'voices-core', 1, 'web', 'en', 'in_progress', 1, 7, :t, :t)",
+                "INSERT INTO response_people (response_id, person_name) VALUES (5, 'Amira')",
+            ):
+                connection.execute(text(statement), {"t": moment})
+
+        upgrade()
+        with db.engine.connect() as connection:
+            token = connection.scalar(text("SELECT person_name_encrypted FROM response_people"))
+            links = dict(connection.execute(text("SELECT id, link_id FROM invitations")).all())
+            contacts = dict(
+                connection.execute(
+                    text("SELECT phone_encrypted, invitation_link FROM contacts")
+                ).all()
+            )
+            outbox_contact = connection.scalar(text("SELECT contact_id FROM sms_outbox"))
+            triggers_after_upgrade = audit_triggers(connection)
+        assert triggers_after_upgrade == {"audit_events_no_update", "audit_events_no_delete"}
+        assert token is not None and "Amira" not in token and cipher.decrypt(token) == "Amira"
+        assert len(set(links.values())) == 2 and all(len(link) == 32 for link in links.values())
+        assert contacts == {"token-7": links[7], "token-8": links[8]}
+        assert outbox_contact == 4  # SQLite's copy of contacts did not cut the outbox loose
+
+        downgrade(revision="0006_actions")
+        with db.engine.connect() as connection:
+            name = connection.scalar(text("SELECT person_name FROM response_people"))
+            contacts = dict(
+                connection.execute(
+                    text("SELECT phone_encrypted, invitation_id FROM contacts")
+                ).all()
+            )
+            outbox_contact = connection.scalar(text("SELECT contact_id FROM sms_outbox"))
+            triggers_after_downgrade = audit_triggers(connection)
+        assert name == "Amira"
+        assert contacts == {"token-7": 7, "token-8": 8}
+        assert triggers_after_downgrade == {"audit_events_no_update"}
+        assert outbox_contact == 4
         db.engine.dispose()

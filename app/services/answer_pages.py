@@ -31,6 +31,7 @@ from app.questionnaire import (
     serialise_answer,
     visible_items,
 )
+from app.services.encryption import ContactCipher
 from app.services.errors import (
     PageAnswersInvalid,
     PageNotOnRoute,
@@ -71,7 +72,9 @@ class OpenResponse:
     person_name: str | None
 
 
-def read_open_response(session: Session, response_id: str | None) -> OpenResponse:
+def read_open_response(
+    session: Session, response_id: str | None, cipher: ContactCipher
+) -> OpenResponse:
     """The response a carer may still change, with the name they gave, in a single query."""
     if not response_id:
         raise ResponseNotFound()
@@ -85,7 +88,7 @@ def read_open_response(session: Session, response_id: str | None) -> OpenRespons
             Response.consent_given_at,
             Response.invitation_id,
             Response.status,
-            ResponsePerson.person_name,
+            ResponsePerson.person_name_encrypted,
         )
         .outerjoin(ResponsePerson, ResponsePerson.response_id == Response.id)
         .where(Response.response_id == response_id)
@@ -102,7 +105,7 @@ def read_open_response(session: Session, response_id: str | None) -> OpenRespons
         language=row.language,
         consent_given_at=row.consent_given_at,
         invitation_id=row.invitation_id,
-        person_name=row.person_name,
+        person_name=cipher.decrypt_optional(row.person_name_encrypted),
     )
 
 

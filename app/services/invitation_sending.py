@@ -80,7 +80,7 @@ def _open_invitations_with_phones(
 ) -> list[tuple[Invitation, Contact]]:
     query = (
         select(Invitation, Contact)
-        .join(Contact, Contact.invitation_id == Invitation.id)
+        .join(Contact, Contact.invitation_link == Invitation.link_id)
         .where(
             Contact.phone_encrypted.is_not(None),
             Invitation.withdrawn_at.is_(None),
