@@ -128,4 +128,7 @@ def test_0009_carries_existing_names_contacts_and_texts_over_and_back(tmp_path: 
         assert contacts == {"token-7": 7, "token-8": 8}
         assert triggers_after_downgrade == {"audit_events_no_update"}
         assert outbox_contact == 4
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {SCRATCH_SCHEMA} CASCADE"))
         db.engine.dispose()
