@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, settings
-from sqlalchemy import text
+from sqlalchemy import Connection, Table, text
 
 from app import create_app
 from app.extensions import db, limiter
@@ -90,8 +90,39 @@ def app(migrated_database: str) -> Iterator[Flask]:
 
 def _empty_every_table() -> None:
     with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        empty_tables(connection, reversed(db.metadata.sorted_tables))
+
+
+def empty_tables(connection: Connection, tables: Iterable[Table]) -> None:
+    """Delete every row of ``tables`` between tests, in the caller's transaction.
+
+    The audit log refuses DELETE by trigger (migration 0009), so its triggers are lifted for
+    this one transaction and put back exactly as they were; a failure rolls both back.
+    """
+    audit = "audit_events"
+    tables = list(tables)
+    postgresql = connection.dialect.name == "postgresql" and any(t.name == audit for t in tables)
+    saved: list[tuple[str, str]] = []
+    if postgresql:
+        connection.execute(text(f"ALTER TABLE {audit} DISABLE TRIGGER USER"))
+    else:
+        saved = [
+            (row.name, row.sql)
+            for row in connection.execute(
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
+                ),
+                {"t": audit},
+            )
+        ]
+        for name, _sql in saved:
+            connection.execute(text(f'DROP TRIGGER "{name}"'))
+    for table in tables:
+        connection.execute(table.delete())
+    if postgresql:
+        connection.execute(text(f"ALTER TABLE {audit} ENABLE TRIGGER USER"))
+    for _name, sql in saved:
+        connection.execute(text(sql))
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Contact details for one invitation, encrypted at rest and joined to answers only by ids."""
+"""Contact details for one invitation, encrypted at rest and joined to it only by a random id."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ class Contact(Base):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(
-        ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    # The invitation's random link id, never its sequential id (issue 3: "linked to responses
+    # only through a random id").
+    invitation_link: Mapped[str] = mapped_column(
+        ForeignKey("invitations.link_id", ondelete="CASCADE"), unique=True
     )
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_encrypted: Mapped[str | None] = mapped_column(Text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, String, text
@@ -15,10 +16,18 @@ from app.models.clock import utc_now
 INVITATION_CHANNELS = ("sms", "email", "letter")
 
 
+def new_link_id() -> str:
+    """128 random bits: the only value that joins contact details to an invitation."""
+    return secrets.token_hex(16)
+
+
 class Invitation(Base):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Contacts point here rather than at the sequential id, so the contact table says nothing
+    # about the order or time of invitations and cannot be matched to them by counting.
+    link_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_link_id)
     # Only the SHA-256 of the link token is kept, so a copy of the database opens no survey.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)

@@ -75,11 +75,14 @@ class Answer(Base):
 
 
 class ResponsePerson(Base):
-    """The name the carer gave for the person who died, used only to word the questions."""
+    """The name the carer gave for the person who died, used only to word the questions.
+
+    Stored as a Fernet token with the contacts' key (app/services/encryption.py), never in clear.
+    """
 
     __tablename__ = "response_people"
 
     response_id: Mapped[int] = mapped_column(
         ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
     )
-    person_name: Mapped[str] = mapped_column(String(60))
+    person_name_encrypted: Mapped[str] = mapped_column(Text)

@@ -31,6 +31,7 @@ from app.questionnaire import (
     serialise_answer,
     visible_items,
 )
+from app.services.encryption import ContactCipher
 from app.services.errors import (
     PageAnswersInvalid,
     PageNotOnRoute,
@@ -58,7 +59,7 @@ _OPEN_RESPONSE = (
         _responses.c.consent_given_at,
         _responses.c.invitation_id,
         _responses.c.status,
-        _people.c.person_name,
+        _people.c.person_name_encrypted,
     )
     .select_from(_responses.outerjoin(_people, _people.c.response_id == _responses.c.id))
     .where(_responses.c.response_id == bindparam("public_id"))
@@ -119,7 +120,11 @@ class OpenResponse:
 
 
 def read_open_response(
-    session: Session, response_id: str | None, *, for_saving: bool = False
+    session: Session,
+    response_id: str | None,
+    cipher: ContactCipher,
+    *,
+    for_saving: bool = False,
 ) -> OpenResponse:
     """The response a carer may still change, with the name they gave, in a single query.
 
@@ -149,7 +154,7 @@ def read_open_response(
         language=row.language,
         consent_given_at=row.consent_given_at,
         invitation_id=row.invitation_id,
-        person_name=row.person_name,
+        person_name=cipher.decrypt_optional(row.person_name_encrypted),
     )
 
 

@@ -113,8 +113,8 @@ class ContactIds:
 def contact_for_phone(session: Session, phone_hash: str) -> ContactIds | None:
     """The contact a text from this number belongs to: its newest open invitation first."""
     query = (
-        select(Contact.id, Contact.invitation_id, Invitation.withdrawn_at, Invitation.expires_at)
-        .join(Invitation, Invitation.id == Contact.invitation_id)
+        select(Contact.id, Invitation.id, Invitation.withdrawn_at, Invitation.expires_at)
+        .join(Invitation, Invitation.link_id == Contact.invitation_link)
         .where(Contact.phone_hash == phone_hash)
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )

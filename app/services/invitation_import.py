@@ -316,7 +316,7 @@ def _already_invited(session: Session, phone_hash: str, options: ImportOptions) 
     now = datetime.combine(options.today, datetime.min.time())
     found = session.scalar(
         select(Invitation.id)
-        .join(Contact, Contact.invitation_id == Invitation.id)
+        .join(Contact, Contact.invitation_link == Invitation.link_id)
         .where(
             Contact.phone_hash == phone_hash,
             Invitation.questionnaire_id == options.questionnaire_id,

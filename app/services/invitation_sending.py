@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from app.i18n.questionnaires import localised
 from app.models import (
@@ -80,7 +80,9 @@ def _open_invitations_with_phones(
 ) -> list[tuple[Invitation, Contact]]:
     query = (
         select(Invitation, Contact)
-        .join(Contact, Contact.invitation_id == Invitation.id)
+        .join(Contact, Contact.invitation_link == Invitation.link_id)
+        # The outbox row names the invitation through contact.invitation: no query per text.
+        .options(contains_eager(Contact.invitation))
         .where(
             Contact.phone_encrypted.is_not(None),
             Invitation.withdrawn_at.is_(None),

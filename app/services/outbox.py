@@ -69,7 +69,7 @@ def queue_message(
     moment = not_before or utc_now()
     row = SmsOutbox(
         contact_id=contact.id,
-        invitation_id=contact.invitation_id,
+        invitation_id=contact.invitation.id,
         kind=kind,
         body_encrypted=cipher.encrypt(body),
         segments=sms_segments(body),

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Contact, Invitation, OutboxStatus, Response, SmsOutbox, SmsPacing
+from app.models import Contact, OutboxStatus, Response, SmsOutbox, SmsPacing
 from app.models.clock import utc_now
 from app.services.contacts import is_opted_out, record_opt_out
 from app.services.encryption import ContactCipher
@@ -208,7 +208,7 @@ class OutboxWorker:
             return "contact purged"
         if contact.phone_hash and is_opted_out(self.session, contact.phone_hash):
             return "opted out"
-        invitation = self.session.get(Invitation, contact.invitation_id)
+        invitation = contact.invitation
         if invitation is None or invitation.withdrawn_at is not None:
             return "withdrawn"
         if row.kind == "reminder":

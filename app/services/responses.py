@@ -15,6 +15,7 @@ from app.models import Area, CommunityGroup, Invitation, Response, ResponsePerso
 from app.models.clock import utc_now
 from app.models.response import ResponseStatus
 from app.questionnaire import Questionnaire
+from app.services.encryption import ContactCipher
 from app.services.errors import (
     InvitationNotFound,
     PageAnswersInvalid,
@@ -124,9 +125,9 @@ def set_language(session: Session, response_id: str, language: str) -> Response:
     return locked
 
 
-def person_name(session: Session, response: Response) -> str | None:
+def person_name(session: Session, response: Response, cipher: ContactCipher) -> str | None:
     person = session.get(ResponsePerson, response.id)
-    return person.person_name if person else None
+    return cipher.decrypt(person.person_name_encrypted) if person else None
 
 
 def record_consent(session: Session, response: Response) -> None:
@@ -138,8 +139,10 @@ def record_consent(session: Session, response: Response) -> None:
     session.commit()
 
 
-def set_person_name(session: Session, response: Response, name: str | None) -> None:
-    """Keep the name (apart from the answers) or forget it when the carer clears it."""
+def set_person_name(
+    session: Session, response: Response, name: str | None, cipher: ContactCipher
+) -> None:
+    """Keep the name encrypted (apart from the answers), or forget it when the carer clears it."""
     cleaned = " ".join((name or "").split())
     if len(cleaned) > PERSON_NAME_MAX:
         raise PageAnswersInvalid(
@@ -156,9 +159,11 @@ def set_person_name(session: Session, response: Response, name: str | None) -> N
     locked = _lock_open_response(session, response)
     person = session.get(ResponsePerson, locked.id)
     if cleaned and person is None:
-        session.add(ResponsePerson(response_id=locked.id, person_name=cleaned))
+        session.add(
+            ResponsePerson(response_id=locked.id, person_name_encrypted=cipher.encrypt(cleaned))
+        )
     elif cleaned and person is not None:
-        person.person_name = cleaned
+        person.person_name_encrypted = cipher.encrypt(cleaned)
     elif person is not None:
         session.delete(person)
     locked.updated_at = utc_now()

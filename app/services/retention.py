@@ -97,7 +97,9 @@ def purge_expired(
     )
     contacts = work(
         session,
-        select(Contact.id).join(Invitation, Invitation.id == Contact.invitation_id).where(due),
+        select(Contact.id)
+        .join(Invitation, Invitation.link_id == Contact.invitation_link)
+        .where(due),
         _delete_contacts,
         batch_size,
     )
@@ -126,7 +128,7 @@ def purge_expired(
         contacts_without_schedule=_count(
             session,
             select(Contact.id)
-            .join(Invitation, Invitation.id == Contact.invitation_id)
+            .join(Invitation, Invitation.link_id == Contact.invitation_link)
             .where(Invitation.expires_at.is_(None), ~_in_any_round(session)),
         ),
     )

@@ -161,7 +161,7 @@ def withdraw(
     # Someone who asked for everything to be deleted is never texted again: only the keyed
     # hash of the number stays, on the opt-out list, as it would after STOP.
     phone_hash = session.scalar(
-        select(Contact.phone_hash).where(Contact.invitation_id == invitation.id)
+        select(Contact.phone_hash).where(Contact.invitation_link == invitation.link_id)
     )
     if phone_hash:
         record_opt_out(session, phone_hash, "delete", now)

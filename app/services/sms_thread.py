@@ -38,7 +38,7 @@ def thread_for_phone(session: Session, cipher: ContactCipher, phone: str) -> lis
             text = cipher.decrypt_optional(row.body_encrypted) or "(deleted)"
             entries.append(ThreadEntry(row.created_at, "out", text, f"{row.kind}: {row.status}"))
         conversation = session.scalar(
-            select(SmsConversation).where(SmsConversation.invitation_id == contact.invitation_id)
+            select(SmsConversation).where(SmsConversation.invitation_id == contact.invitation.id)
         )
         if conversation is None:
             continue

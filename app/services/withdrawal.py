@@ -107,7 +107,8 @@ def withdraw_invitation(
         .values(body_encrypted=None)
         .execution_options(synchronize_session=False)
     )
-    deleted = session.execute(delete(Contact).where(Contact.invitation_id == invitation_id))
+    link_id = select(Invitation.link_id).where(Invitation.id == invitation_id).scalar_subquery()
+    deleted = session.execute(delete(Contact).where(Contact.invitation_link == link_id))
     session.execute(
         update(SmsConversation)
         .where(SmsConversation.invitation_id == invitation_id)

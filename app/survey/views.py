@@ -17,6 +17,7 @@ from app.services import answer_pages
 from app.services import areas as area_service
 from app.services import responses as response_service
 from app.services import withdrawal as withdrawal_service
+from app.services.encryption import contact_cipher
 from app.services.errors import (
     AreaNotFound,
     InvitationNotFound,
@@ -133,11 +134,16 @@ def person() -> PageResult:
         return response
     if response.consent_given_at is None:
         return redirect(url_for("survey.consent"))
-    name = response_service.person_name(db.session(), response) or ""
+    name = (
+        response_service.person_name(db.session(), response, contact_cipher(current_app.config))
+        or ""
+    )
     if request.method == "POST":
         name = request.form.get("person_name", "")
         try:
-            response_service.set_person_name(db.session(), response, name)
+            response_service.set_person_name(
+                db.session(), response, name, contact_cipher(current_app.config)
+            )
         except PageAnswersInvalid as invalid:
             return render_template("survey/person.html", name=name, errors=invalid.errors), 400
         return _redirect_to_resume_point(response, after_person=True)
@@ -151,7 +157,10 @@ def question_page(page_id: str) -> PageResult:
     try:
         # A save reads the response as the first step of its own write transaction.
         response = answer_pages.read_open_response(
-            db.session(), bound_response_id(), for_saving=request.method == "POST"
+            db.session(),
+            bound_response_id(),
+            contact_cipher(current_app.config),
+            for_saving=request.method == "POST",
         )
     except ResponseAlreadySubmitted:
         return redirect(url_for("survey.thank_you"))
@@ -203,7 +212,7 @@ def check_answers() -> PageResult:
         return response
     questionnaire = questionnaire_for(response)
     answers = answer_pages.load_answers(db.session(), response, questionnaire)
-    name = response_service.person_name(db.session(), response)
+    name = response_service.person_name(db.session(), response, contact_cipher(current_app.config))
     shown = localised(questionnaire, current_language())
     note_english_on_pages(shown, path(shown.questionnaire, answers))
     sections = build_check_rows(shown.questionnaire, answers, name)

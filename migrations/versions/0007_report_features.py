@@ -77,11 +77,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_builds_community_group_id'))
         batch_op.drop_index(batch_op.f('ix_report_builds_area_id'))
     op.drop_table('report_builds')
+    if op.get_bind().dialect.name == "sqlite":
+        # A batch copy would drop tables that other rows refer to (foreign keys stay on):
+        # SQLite 3.35+ drops these plain columns in place, as upgrade() added them.
+        op.drop_index(op.f('ix_areas_parent_id'), table_name='areas')
+        op.execute("ALTER TABLE invitations DROP COLUMN channel")
+        op.execute("ALTER TABLE areas DROP COLUMN parent_id")
+        return
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_column('channel')
     with op.batch_alter_table('areas', schema=None) as batch_op:
-        if op.get_bind().dialect.name != "sqlite":
-            # SQLite's copy of the table simply leaves the column and its reference out.
-            batch_op.drop_constraint(batch_op.f('fk_areas_parent_id_areas'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_areas_parent_id_areas'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_areas_parent_id'))
         batch_op.drop_column('parent_id')

@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from app import create_app
 from app.extensions import db, limiter
+from tests.conftest import empty_tables
 from tests.fake_twilio.server import FakeTwilioServer
 
 PUBLIC_BASE_URL = "https://survey.example.nhs.uk"
@@ -54,9 +55,8 @@ def empty_every_table(app: Flask) -> None:
         db.session.remove()
         existing = set(inspect(db.engine).get_table_names())
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name in existing:
-                    connection.execute(table.delete())
+            tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
+            empty_tables(connection, tables)
         limiter.reset()
         db.engine.dispose()
 

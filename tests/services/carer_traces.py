@@ -77,7 +77,7 @@ def add_invited_carer(
         [
             Answer(response_id=response.id, item_id="overall.good", value=comment),
             Answer(response_id=response.id, item_id="home.any_time", value="yes"),
-            ResponsePerson(response_id=response.id, person_name=person),
+            ResponsePerson(response_id=response.id, person_name_encrypted=cipher.encrypt(person)),
         ]
     )
     conversation = SmsConversation(
@@ -136,6 +136,10 @@ def texts_left(session: Session, invitation_id: int) -> int:
 
 def contacts_left(session: Session, invitation_id: int) -> int:
     return int(
-        session.scalar(select(func.count(Contact.id)).where(Contact.invitation_id == invitation_id))
+        session.scalar(
+            select(func.count(Contact.id))
+            .join(Invitation, Invitation.link_id == Contact.invitation_link)
+            .where(Invitation.id == invitation_id)
+        )
         or 0
     )

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
@@ -138,3 +138,25 @@ def test_the_database_itself_refuses_to_change_an_audit_row(app: Flask) -> None:
         with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
             connection.execute(text("UPDATE audit_events SET action = 'rewritten'"))
         assert db.session.scalar(select(AuditEvent.action)) == "retention.purge"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["DELETE FROM audit_events", "DELETE FROM audit_events WHERE action = 'retention.purge'"],
+)
+def test_the_database_itself_refuses_to_delete_an_audit_row(app: Flask, statement: str) -> None:
+    with app.app_context():
+        record_event(db.session(), SYSTEM, AuditAction.RETENTION_PURGE)
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(text(statement))
+        assert db.session.scalar(select(func.count(AuditEvent.id))) == 1
+
+
+def test_postgresql_refuses_to_truncate_the_audit_log(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("TRUNCATE exists only on PostgreSQL; SQLite's DELETE fires the trigger")
+        record_event(db.session(), SYSTEM, AuditAction.RETENTION_PURGE)
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(text("TRUNCATE audit_events"))
+        assert db.session.scalar(select(func.count(AuditEvent.id))) == 1

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Answer, Response, ResponsePerson
 from app.services import areas as area_service
+from app.services.encryption import contact_cipher
 from tests.page_checks import SurveyWalker
 
 # The carer's story: Mum was cared for at home and in hospital, never in a care home or hospice.
@@ -135,7 +136,9 @@ def test_a_carer_answers_about_home_and_hospital_and_skips_care_home_and_hospice
         assert item_id in answers and answers[item_id] is None
     # The name is kept apart from the answers.
     assert "Amira" not in {v for v in answers.values() if v}
-    assert person is not None and person.person_name == "Amira"
+    # ... and only encrypted, with the contacts' key.
+    assert person is not None and "Amira" not in person.person_name_encrypted
+    assert contact_cipher(app.config).decrypt(person.person_name_encrypted) == "Amira"
 
 
 def test_after_submission_the_journey_cannot_change_answers(
