@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Invitation, OutboxStatus, SmsOptOut, SmsOutbox
@@ -94,7 +95,22 @@ def new_contact(
     )
 
 
-def contact_details(cipher: ContactCipher, contact: Contact) -> ContactDetails:
+class EncryptedContact(Protocol):
+    """A contact's stored details: a Contact, or the plain row an inbound text reads."""
+
+    @property
+    def phone_encrypted(self) -> str | None: ...
+    @property
+    def email_encrypted(self) -> str | None: ...
+    @property
+    def person_name_encrypted(self) -> str | None: ...
+    @property
+    def relationship_code(self) -> str | None: ...
+    @property
+    def link_token_encrypted(self) -> str | None: ...
+
+
+def contact_details(cipher: ContactCipher, contact: EncryptedContact) -> ContactDetails:
     return ContactDetails(
         phone=cipher.decrypt_optional(contact.phone_encrypted),
         email=cipher.decrypt_optional(contact.email_encrypted),
@@ -110,15 +126,20 @@ class ContactIds:
     invitation_id: int
 
 
+# Built once: these run on every inbound text, where building a statement cost more than
+# running it.
+_CONTACTS_FOR_PHONE = (
+    select(Contact.id, Contact.invitation_id, Invitation.withdrawn_at, Invitation.expires_at)
+    .join(Invitation, Invitation.id == Contact.invitation_id)
+    .where(Contact.phone_hash == bindparam("phone_hash"))
+    .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+)
+_OPTED_OUT = select(SmsOptOut.phone_hash).where(SmsOptOut.phone_hash == bindparam("phone_hash"))
+
+
 def contact_for_phone(session: Session, phone_hash: str) -> ContactIds | None:
     """The contact a text from this number belongs to: its newest open invitation first."""
-    query = (
-        select(Contact.id, Contact.invitation_id, Invitation.withdrawn_at, Invitation.expires_at)
-        .join(Invitation, Invitation.id == Contact.invitation_id)
-        .where(Contact.phone_hash == phone_hash)
-        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-    )
-    rows = session.connection().execute(query).all()
+    rows = session.connection().execute(_CONTACTS_FOR_PHONE, {"phone_hash": phone_hash}).all()
     now = utc_now()
     for contact_id, invitation_id, withdrawn_at, expires_at in rows:
         if withdrawn_at is None and (expires_at is None or expires_at > now):
@@ -127,9 +148,8 @@ def contact_for_phone(session: Session, phone_hash: str) -> ContactIds | None:
 
 
 def is_opted_out(session: Session, phone_hash: str) -> bool:
-    query = select(SmsOptOut.phone_hash).where(SmsOptOut.phone_hash == phone_hash)
-    # A plain Core read: this runs on every inbound text, inside the write lock.
-    return session.connection().execute(query).first() is not None
+    parameters = {"phone_hash": phone_hash}
+    return session.connection().execute(_OPTED_OUT, parameters).first() is not None
 
 
 def record_opt_out(session: Session, phone_hash: str, source: str, now: datetime) -> None:
