@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol
 
 import phonenumbers
@@ -59,8 +60,12 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def sender_number(raw: str) -> str | None:
-    """The E.164 form of a webhook's From, or None when it is not a phone number at all."""
+    """The E.164 form of a webhook's From, or None when it is not a phone number at all.
+
+    Cached: every text from a carer carries the same From, and parsing it is not free.
+    """
     text = raw.strip()
     if not text or len(text) > MAX_PHONE_TEXT:
         return None

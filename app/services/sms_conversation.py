@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import astuple, dataclass, field
+from copy import copy
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -88,9 +89,9 @@ class ConversationTurn:
         self.invitation = locked.invitation
         self.contact = locked.contact
         self.now = now
-        self._conversation_as_read = astuple(self.conversation)
+        self._conversation_as_read = copy(self.conversation)
         self.response: ResponseRow | None = None
-        self._response_as_read: tuple[object, ...] = ()
+        self._response_as_read: ResponseRow | None = None
         if self.conversation.response_id is not None:
             # Locked like a web page save, so an answer by text and one on the web queue up.
             self._use_response(lock_response(session.connection(), self.conversation.response_id))
@@ -102,7 +103,7 @@ class ConversationTurn:
 
     def _use_response(self, response: ResponseRow | None) -> None:
         self.response = response
-        self._response_as_read = () if response is None else astuple(response)
+        self._response_as_read = copy(response)
 
     def save(self) -> None:
         """Write back what this turn changed on the conversation and the response."""
@@ -136,15 +137,17 @@ class ConversationTurn:
         return self._answers
 
     def prompt(self, item: Item) -> str:
-        details = contact_details(self.ctx.cipher, self.contact)
         piping = dict(self.answers())
+        relationship = self.contact.relationship_code
         relationship_item = (
             self.questionnaire.piping and self.questionnaire.piping.relationship_item
         )
-        if relationship_item and relationship_item not in piping and details.relationship:
-            piping[relationship_item] = details.relationship
+        if relationship_item and relationship_item not in piping and relationship:
+            piping[relationship_item] = relationship
+        # Only the name is decrypted: a prompt needs nothing else of the contact's details.
+        person_name = self.ctx.cipher.decrypt_optional(self.contact.person_name_encrypted)
         return question_prompt(
-            self.questionnaire, item, self.conversation.language, piping, details.person_name
+            self.questionnaire, item, self.conversation.language, piping, person_name
         )
 
     def touch(self, state: ConversationState | None = None) -> None:

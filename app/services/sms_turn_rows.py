@@ -8,7 +8,7 @@ its rows under the conversation's lock, changes plain values, and writes back wh
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -329,18 +329,18 @@ def write_answers(
 
 
 def write_conversation(
-    connection: Connection, before: tuple[Any, ...], row: ConversationRow
+    connection: Connection, before: ConversationRow, row: ConversationRow
 ) -> None:
-    """Store the conversation's changed state (``before`` is astuple of it as read)."""
-    if astuple(row) != before:
+    """Store the conversation's changed state (``before`` is a copy of it as read)."""
+    if row != before:
         values = {
             f"new_{column.key}": getattr(row, column.key) for column in _CONVERSATION_COLUMNS[2:]
         }
         connection.execute(_UPDATE_CONVERSATION, {"row_id": row.id, **values})
 
 
-def write_response(connection: Connection, before: tuple[Any, ...], row: ResponseRow) -> None:
-    """Store the response's changed fields (``before`` is astuple of it as read or created)."""
-    if astuple(row) != before:
+def write_response(connection: Connection, before: ResponseRow | None, row: ResponseRow) -> None:
+    """Store the response's changed fields (``before`` is a copy of it as read or created)."""
+    if row != before:
         values = {f"new_{column.key}": getattr(row, column.key) for column in _RESPONSE_COLUMNS[3:]}
         connection.execute(_UPDATE_RESPONSE, {"row_id": row.id, **values})
