@@ -117,7 +117,7 @@ def save_item_answer(
         elif existing.value != text:
             updated.append((existing.id, text))
             existing.value = text
-    write_answers(
+    new_ids = write_answers(
         session.connection(),
         response.id,
         now,
@@ -125,9 +125,8 @@ def save_item_answer(
         updated=updated,
         deleted=deleted,
     )
-    if inserted:
-        # The new rows' ids, should this text save again (a skip after an unusable reply).
-        rows.update(read_answers(session.connection(), response.id))
+    for key, text in inserted.items():
+        rows[key] = AnswerRow(new_ids[key], text)
     response.updated_at = now
     return kept
 

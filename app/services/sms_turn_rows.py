@@ -160,7 +160,7 @@ _LOCK_RESPONSE_OF_INVITATION = (
 _ANSWERS = select(Answer.id, Answer.item_id, Answer.value).where(
     Answer.response_id == bindparam("response_id")
 )
-_INSERT_ANSWER = insert(Answer)
+_INSERT_ANSWERS = insert(Answer).returning(Answer.id, Answer.item_id)
 _UPDATE_ANSWER = (
     update(Answer)
     .where(Answer.id == bindparam("answer_id"))
@@ -310,22 +310,27 @@ def write_answers(
     inserted: Mapping[str, str | None],
     updated: Iterable[tuple[int, str | None]],
     deleted: Iterable[int],
-) -> None:
-    """Apply an answer save: new item ids, (answer id, value) changes, answer ids removed."""
+) -> dict[str, int]:
+    """Apply an answer save: new values by item id, (answer id, value) changes, ids removed.
+
+    Returns the new answers' ids by item id.
+    """
     for answer_id in deleted:
         connection.execute(_DELETE_ANSWER, {"answer_id": answer_id})
     for answer_id, value in updated:
         connection.execute(
             _UPDATE_ANSWER, {"answer_id": answer_id, "new_value": value, "new_updated_at": now}
         )
-    if inserted:
-        connection.execute(
-            _INSERT_ANSWER,
-            [
-                {"response_id": response_id, "item_id": item_id, "value": value, "updated_at": now}
-                for item_id, value in inserted.items()
-            ],
-        )
+    if not inserted:
+        return {}
+    new_rows = connection.execute(
+        _INSERT_ANSWERS,
+        [
+            {"response_id": response_id, "item_id": item_id, "value": value, "updated_at": now}
+            for item_id, value in inserted.items()
+        ],
+    )
+    return {str(item_id): int(answer_id) for answer_id, item_id in new_rows}
 
 
 def write_conversation(

@@ -67,7 +67,10 @@ def twiml(messages: list[str]) -> str:
     """
     if not messages:
         return _XML_DECLARATION + "<Response />"
-    body = "".join(f"<Message>{escape(message)}</Message>" for message in messages)
+    body = "".join(
+        f"<Message>{escape(message)}</Message>" if message else "<Message />"
+        for message in messages
+    )
     return f"{_XML_DECLARATION}<Response>{body}</Response>"
 
 
