@@ -180,3 +180,16 @@ def test_an_answer_by_text_costs_a_small_fixed_number_of_statements(
     # locked conversation, the response and its answers; then the answer, the conversation,
     # the response and the stored reply written back. BACK stores no answer.
     assert counts == [10, 8, 10, 8], (counts, statements)
+
+
+def test_a_signature_over_the_url_with_its_default_port_is_accepted_as_twilio_allows(
+    app: Flask, fake: FakeTwilio, invite: Callable[..., None]
+) -> None:
+    invite(AMIRA)
+    assert PUBLIC_BASE_URL.startswith("https://") and PUBLIC_BASE_URL.count(":") == 1
+    with_port = PUBLIC_BASE_URL.replace(".uk", ".uk:443", 1) + "/sms/inbound"
+    assert with_port.count(":") == 2, with_port
+    params = {"MessageSid": new_message_sid(), "From": AMIRA, "Body": "yes"}
+    headers = {"X-Twilio-Signature": signature(fake.auth_token, with_port, params)}
+    response = app.test_client().post("/sms/inbound", data=params, headers=headers)
+    assert twiml_messages(response)[0].startswith("Overall, how would you rate")
