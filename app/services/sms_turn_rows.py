@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Insert,
+    Update,
     bindparam,
     delete,
     exists,
@@ -167,16 +168,9 @@ _UPDATE_ANSWER = (
     .values(value=bindparam("new_value"), updated_at=bindparam("new_updated_at"))
 )
 _DELETE_ANSWER = delete(Answer).where(Answer.id == bindparam("answer_id"))
-_UPDATE_CONVERSATION = (
-    update(SmsConversation)
-    .where(SmsConversation.id == bindparam("row_id"))
-    .values({column: bindparam(f"new_{column.key}") for column in _CONVERSATION_COLUMNS[2:]})
-)
-_UPDATE_RESPONSE = (
-    update(Response)
-    .where(Response.id == bindparam("row_id"))
-    .values({column: bindparam(f"new_{column.key}") for column in _RESPONSE_COLUMNS[3:]})
-)
+# What a turn may change: everything but the keys and what the row is about.
+_CONVERSATION_CHANGEABLE = tuple(field.name for field in fields(ConversationRow))[2:]
+_RESPONSE_CHANGEABLE = tuple(field.name for field in fields(ResponseRow))[3:]
 _FINISH_INBOUND = (
     update(SmsInbound)
     .where(SmsInbound.id == bindparam("inbound_id"))
@@ -333,19 +327,40 @@ def write_answers(
     return {str(item_id): int(answer_id) for answer_id, item_id in new_rows}
 
 
+@cache
+def _update_of(model: Any, columns: tuple[str, ...]) -> Update:
+    """UPDATE of just these columns by id, built once per set of columns.
+
+    Only what changed is SET: SQLite rewrites an index whose column is SET even to the same
+    value (responses.status, the resume code, sms_conversations.response_id...).
+    """
+    return (
+        update(model)
+        .where(model.id == bindparam("row_id"))
+        .values({getattr(model, name): bindparam(f"new_{name}") for name in columns})
+    )
+
+
+def _write_changes(
+    connection: Connection, model: Any, columns: tuple[str, ...], before: Any, row: Any
+) -> None:
+    """SET the columns whose value differs from ``before`` (every one when it is None)."""
+    if before is None:
+        changed = columns
+    else:
+        changed = tuple(name for name in columns if getattr(row, name) != getattr(before, name))
+    if changed:
+        values = {f"new_{name}": getattr(row, name) for name in changed}
+        connection.execute(_update_of(model, changed), {"row_id": row.id, **values})
+
+
 def write_conversation(
     connection: Connection, before: ConversationRow, row: ConversationRow
 ) -> None:
-    """Store the conversation's changed state (``before`` is a copy of it as read)."""
-    if row != before:
-        values = {
-            f"new_{column.key}": getattr(row, column.key) for column in _CONVERSATION_COLUMNS[2:]
-        }
-        connection.execute(_UPDATE_CONVERSATION, {"row_id": row.id, **values})
+    """Store what the turn changed on the conversation (``before`` is a copy as read)."""
+    _write_changes(connection, SmsConversation, _CONVERSATION_CHANGEABLE, before, row)
 
 
 def write_response(connection: Connection, before: ResponseRow | None, row: ResponseRow) -> None:
-    """Store the response's changed fields (``before`` is a copy of it as read or created)."""
-    if row != before:
-        values = {f"new_{column.key}": getattr(row, column.key) for column in _RESPONSE_COLUMNS[3:]}
-        connection.execute(_UPDATE_RESPONSE, {"row_id": row.id, **values})
+    """Store what the turn changed on the response (``before`` is a copy as read or created)."""
+    _write_changes(connection, Response, _RESPONSE_CHANGEABLE, before, row)
