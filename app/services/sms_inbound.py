@@ -73,18 +73,23 @@ def receive_inbound(session: Session, ctx: SmsContext, message: InboundMessage) 
     if phone is None:
         return [sms_text("unknown_number", "en", **ctx.settings.fields())]
     phone_hash = ctx.cipher.phone_hash(phone)
-    # A retry of a message already answered needs no write lock: same reply, nothing applied.
-    if already_received(session.connection(), message.message_sid):
-        return _stored_reply(session, ctx, message.message_sid)
-    contact = contact_for_phone(session, phone_hash)
-    if contact is None:
-        return _from_unknown_number(session, ctx, phone_hash, text, keyword)
     # Work that needs no lock is done before taking one: writers queue behind each other.
     body_encrypted = ctx.cipher.encrypt(text)
 
+    # One transaction, a write from the start: on SQLite every transaction that finds another
+    # worker's commit re-reads its pages, so a separate read first cost that twice per text.
     begin_write(session)
     connection = session.connection()
+    contact = contact_for_phone(session, phone_hash)
+    if contact is None:
+        if already_received(connection, message.message_sid):
+            # A retry of the carer's DELETE (their contact is gone now): the same reply.
+            session.rollback()
+            return _stored_reply(session, ctx, message.message_sid)
+        return _from_unknown_number(session, ctx, phone_hash, text, keyword)
     now = utc_now()
+    # Once per MessageSid: a retry, even one arriving while the first is being handled
+    # (PostgreSQL makes this insert wait for that transaction), applies nothing.
     inbound_id = insert_inbound(connection, message.message_sid, now)
     if inbound_id is None:
         session.rollback()
@@ -117,10 +122,14 @@ def _stored_reply(session: Session, ctx: SmsContext, message_sid: str) -> list[s
 def _from_unknown_number(
     session: Session, ctx: SmsContext, phone_hash: str, text: str, keyword: Keyword | None
 ) -> list[str]:
-    """A polite generic reply, and nothing stored, except that STOP and START are honoured."""
+    """A polite generic reply, and nothing stored, except that STOP and START are honoured.
+
+    Runs in the caller's write transaction, and ends it.
+    """
     reply = Reply([sms_text("unknown_number", "en", **ctx.settings.fields())], "unknown")
-    if keyword in (Keyword.STOP, Keyword.START):
-        begin_write(session)
+    if keyword not in (Keyword.STOP, Keyword.START):
+        session.rollback()
+    else:
         if keyword is Keyword.STOP:
             # Only the keyed hash: enough to never invite this number, nothing to read.
             record_opt_out(session, phone_hash, "keyword", utc_now())
