@@ -215,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
             f"ratio {s['ratio']:5.0%}  p50 {s['p50_ms']:6.1f} ms  p99 {s['p99_ms']:6.1f} ms  "
             f"errors {s['errors']}  target {s['target']}  {s['verdict']}"
         )
+        # CPU per request is steadier than req/s on a shared machine: a cross-check.
+        print(
+            f"{'':<28} server CPU per request {s['server_cpu_ms_per_request']:.2f} ms "
+            f"(hello {s['hello_server_cpu_ms_per_request']:.2f} ms)"
+        )
     print(f"rows written during forged runs: {writes_during_forged}")
     passed = all(s["verdict"] == "PASS" for s in summaries)
     if not args.no_json:

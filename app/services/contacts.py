@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Protocol
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Invitation, OutboxStatus, SmsOptOut, SmsOutbox
@@ -58,8 +60,12 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def sender_number(raw: str) -> str | None:
-    """The E.164 form of a webhook's From, or None when it is not a phone number at all."""
+    """The E.164 form of a webhook's From, or None when it is not a phone number at all.
+
+    Cached: every text from a carer carries the same From, and parsing it is not free.
+    """
     text = raw.strip()
     if not text or len(text) > MAX_PHONE_TEXT:
         return None
@@ -94,7 +100,22 @@ def new_contact(
     )
 
 
-def contact_details(cipher: ContactCipher, contact: Contact) -> ContactDetails:
+class EncryptedContact(Protocol):
+    """A contact's stored details: a Contact, or the plain row an inbound text reads."""
+
+    @property
+    def phone_encrypted(self) -> str | None: ...
+    @property
+    def email_encrypted(self) -> str | None: ...
+    @property
+    def person_name_encrypted(self) -> str | None: ...
+    @property
+    def relationship_code(self) -> str | None: ...
+    @property
+    def link_token_encrypted(self) -> str | None: ...
+
+
+def contact_details(cipher: ContactCipher, contact: EncryptedContact) -> ContactDetails:
     return ContactDetails(
         phone=cipher.decrypt_optional(contact.phone_encrypted),
         email=cipher.decrypt_optional(contact.email_encrypted),
@@ -110,15 +131,20 @@ class ContactIds:
     invitation_id: int
 
 
+# Built once: these run on every inbound text, where building a statement cost more than
+# running it.
+_CONTACTS_FOR_PHONE = (
+    select(Contact.id, Invitation.id, Invitation.withdrawn_at, Invitation.expires_at)
+    .join(Invitation, Invitation.link_id == Contact.invitation_link)
+    .where(Contact.phone_hash == bindparam("phone_hash"))
+    .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+)
+_OPTED_OUT = select(SmsOptOut.phone_hash).where(SmsOptOut.phone_hash == bindparam("phone_hash"))
+
+
 def contact_for_phone(session: Session, phone_hash: str) -> ContactIds | None:
     """The contact a text from this number belongs to: its newest open invitation first."""
-    query = (
-        select(Contact.id, Invitation.id, Invitation.withdrawn_at, Invitation.expires_at)
-        .join(Invitation, Invitation.link_id == Contact.invitation_link)
-        .where(Contact.phone_hash == phone_hash)
-        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-    )
-    rows = session.connection().execute(query).all()
+    rows = session.connection().execute(_CONTACTS_FOR_PHONE, {"phone_hash": phone_hash}).all()
     now = utc_now()
     for contact_id, invitation_id, withdrawn_at, expires_at in rows:
         if withdrawn_at is None and (expires_at is None or expires_at > now):
@@ -127,9 +153,8 @@ def contact_for_phone(session: Session, phone_hash: str) -> ContactIds | None:
 
 
 def is_opted_out(session: Session, phone_hash: str) -> bool:
-    query = select(SmsOptOut.phone_hash).where(SmsOptOut.phone_hash == phone_hash)
-    # A plain Core read: this runs on every inbound text, inside the write lock.
-    return session.connection().execute(query).first() is not None
+    parameters = {"phone_hash": phone_hash}
+    return session.connection().execute(_OPTED_OUT, parameters).first() is not None
 
 
 def record_opt_out(session: Session, phone_hash: str, source: str, now: datetime) -> None:

@@ -8,14 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    Answer,
-    Contact,
-    Invitation,
-    Response,
-    ResponseStatus,
-    SmsConversation,
-)
+from app.models import Contact, Response, ResponseStatus
 from app.questionnaire import (
     AnswerValue,
     Item,
@@ -26,20 +19,29 @@ from app.questionnaire import (
     serialise_answer,
 )
 from app.services.contacts import record_opt_out
+from app.services.sms_turn_rows import (
+    AnswerRow,
+    ConversationRow,
+    InvitationRow,
+    ResponseRow,
+    lock_response_of_invitation,
+    read_answers,
+    write_answers,
+)
 from app.services.sms_upserts import insert_or_ignore
 from app.services.withdrawal import withdraw_invitation, withdraw_response
 
 Answers = dict[str, AnswerValue | None]
-AnswerRows = dict[str, Answer]
+AnswerRows = dict[str, AnswerRow]
 
 
 def response_for_conversation(
     session: Session,
-    invitation: Invitation,
+    invitation: InvitationRow,
     questionnaire: Questionnaire,
     language: str,
     now: datetime,
-) -> Response:
+) -> ResponseRow:
     """The invitation's one response, started here (channel sms) unless the web started it.
 
     The insert ignores a conflict on invitation_id, so a carer opening the link while their
@@ -63,17 +65,14 @@ def response_for_conversation(
         },
         ["invitation_id"],
     )
-    response = session.scalar(
-        select(Response).where(Response.invitation_id == invitation.id).with_for_update()
-    )
+    response = lock_response_of_invitation(session.connection(), invitation.id)
     assert response is not None
     return response
 
 
-def answer_rows(session: Session, response: Response) -> AnswerRows:
-    """The response's stored answer rows by item id (read once per text)."""
-    statement = select(Answer).where(Answer.response_id == response.id)
-    return {row.item_id: row for row in session.scalars(statement)}
+def answer_rows(session: Session, response: ResponseRow) -> AnswerRows:
+    """The response's stored answer rows by item id (read once per text, under its lock)."""
+    return read_answers(session.connection(), response.id)
 
 
 def answers_from_rows(rows: AnswerRows, questionnaire: Questionnaire) -> Answers:
@@ -87,7 +86,7 @@ def answers_from_rows(rows: AnswerRows, questionnaire: Questionnaire) -> Answers
 
 def save_item_answer(
     session: Session,
-    response: Response,
+    response: ResponseRow,
     questionnaire: Questionnaire,
     item_id: str,
     value: AnswerValue | None,
@@ -102,20 +101,32 @@ def save_item_answer(
     answers = answers_from_rows(rows, questionnaire)
     answers[item_id] = value
     kept = prune_answers(questionnaire, answers)
+    deleted: list[int] = []
     for key, stale in list(rows.items()):
         if key not in kept:
-            session.delete(stale)
+            deleted.append(stale.id)
             del rows[key]
+    inserted: dict[str, str | None] = {}
+    updated: list[tuple[int, str | None]] = []
     for key, kept_value in kept.items():
         item = questionnaire.item(key)
         text = None if kept_value is None else serialise_answer(item, kept_value)
         existing = rows.get(key)
         if existing is None:
-            rows[key] = Answer(response_id=response.id, item_id=key, value=text, updated_at=now)
-            session.add(rows[key])
+            inserted[key] = text
         elif existing.value != text:
+            updated.append((existing.id, text))
             existing.value = text
-            existing.updated_at = now
+    new_ids = write_answers(
+        session.connection(),
+        response.id,
+        now,
+        inserted=inserted,
+        updated=updated,
+        deleted=deleted,
+    )
+    for key, text in inserted.items():
+        rows[key] = AnswerRow(new_ids[key], text)
     response.updated_at = now
     return kept
 
@@ -142,7 +153,7 @@ def previous_sms_item(
     return None
 
 
-def mark_submitted(response: Response, now: datetime) -> None:
+def mark_submitted(response: ResponseRow, now: datetime) -> None:
     """The survey is done: the web link and the text conversation both stop asking."""
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = now
@@ -153,8 +164,8 @@ def mark_submitted(response: Response, now: datetime) -> None:
 
 def withdraw(
     session: Session,
-    invitation: Invitation,
-    conversation: SmsConversation,
+    invitation: InvitationRow,
+    conversation: ConversationRow,
     now: datetime,
 ) -> None:
     """DELETE by text: the web's withdrawal, so contact and texts go too; nothing more is sent."""

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import logging
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    Contact,
-    ConversationState,
-    Invitation,
-    Response,
-    SmsConversation,
-)
+from app.models import ConversationState
 from app.questionnaire import (
     AnswerValue,
     InvalidAnswer,
@@ -45,6 +39,13 @@ from app.services.sms_answers import (
     withdraw,
 )
 from app.services.sms_settings import SmsSettings
+from app.services.sms_turn_rows import (
+    LockedTurn,
+    ResponseRow,
+    lock_response,
+    write_conversation,
+    write_response,
+)
 from app.sms.answers import raw_answer
 from app.sms.keywords import Keyword, is_twilio_standard_word, match_consent
 from app.sms.texts import language_menu, question_prompt, sms_text, sms_wording
@@ -73,34 +74,43 @@ class Reply:
 
 
 class ConversationTurn:
-    """One inbound message applied to one locked conversation, inside the caller's transaction."""
+    """One inbound message applied to one locked conversation, inside the caller's transaction.
+
+    The rows are plain values (sms_turn_rows): the turn changes them and ``save`` writes back
+    what changed, before the caller commits.
+    """
 
     def __init__(
-        self,
-        session: Session,
-        ctx: SmsContext,
-        conversation: SmsConversation,
-        invitation: Invitation,
-        contact: Contact,
-        now: datetime,
+        self, session: Session, ctx: SmsContext, locked: LockedTurn, now: datetime
     ) -> None:
         self.session = session
         self.ctx = ctx
-        self.conversation = conversation
-        self.invitation = invitation
-        self.contact = contact
+        self.conversation = locked.conversation
+        self.invitation = locked.invitation
+        self.contact = locked.contact
         self.now = now
-        self.response: Response | None = None
-        if conversation.response_id is not None:
+        self._conversation_as_read = copy(self.conversation)
+        self.response: ResponseRow | None = None
+        self._response_as_read: ResponseRow | None = None
+        if self.conversation.response_id is not None:
             # Locked like a web page save, so an answer by text and one on the web queue up.
-            self.response = session.scalar(
-                select(Response).where(Response.id == conversation.response_id).with_for_update()
-            )
+            self._use_response(lock_response(session.connection(), self.conversation.response_id))
         self.questionnaire = self._questionnaire()
         self._rows: AnswerRows | None = None
         self._answers: Answers | None = None
 
     # ------------------------------------------------------------------ helpers
+
+    def _use_response(self, response: ResponseRow | None) -> None:
+        self.response = response
+        self._response_as_read = copy(response)
+
+    def save(self) -> None:
+        """Write back what this turn changed on the conversation and the response."""
+        connection = self.session.connection()
+        write_conversation(connection, self._conversation_as_read, self.conversation)
+        if self.response is not None:
+            write_response(connection, self._response_as_read, self.response)
 
     def _questionnaire(self) -> Questionnaire:
         if self.response is not None:
@@ -127,15 +137,17 @@ class ConversationTurn:
         return self._answers
 
     def prompt(self, item: Item) -> str:
-        details = contact_details(self.ctx.cipher, self.contact)
         piping = dict(self.answers())
+        relationship = self.contact.relationship_code
         relationship_item = (
             self.questionnaire.piping and self.questionnaire.piping.relationship_item
         )
-        if relationship_item and relationship_item not in piping and details.relationship:
-            piping[relationship_item] = details.relationship
+        if relationship_item and relationship_item not in piping and relationship:
+            piping[relationship_item] = relationship
+        # Only the name is decrypted: a prompt needs nothing else of the contact's details.
+        person_name = self.ctx.cipher.decrypt_optional(self.contact.person_name_encrypted)
         return question_prompt(
-            self.questionnaire, item, self.conversation.language, piping, details.person_name
+            self.questionnaire, item, self.conversation.language, piping, person_name
         )
 
     def touch(self, state: ConversationState | None = None) -> None:
@@ -171,6 +183,8 @@ class ConversationTurn:
             self.touch(state)
         if keyword is Keyword.DELETE:
             withdraw(self.session, self.invitation, self.conversation, self.now)
+            # Deleted with everything else: there is nothing left of it to write back.
+            self._use_response(None)
             self.touch(ConversationState.WITHDRAWN)
             return Reply([self.text("deleted")], "delete")
         if state is ConversationState.COMPLETED:
@@ -249,7 +263,7 @@ class ConversationTurn:
             self.conversation.language,
             self.now,
         )
-        self.response = response
+        self._use_response(response)
         self.conversation.response_id = response.id
         if response.consent_given_at is None:
             response.consent_given_at = self.now

@@ -6,22 +6,25 @@ import json
 import logging
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Contact, ConversationState, Invitation, SmsConversation, SmsInbound
+from app.models import ConversationState
 from app.models.clock import utc_now
 from app.services.contacts import (
     contact_for_phone,
-    is_opted_out,
     record_opt_out,
     remove_opt_out,
     sender_number,
 )
 from app.services.sms_conversation import ConversationTurn, Reply, SmsContext
-from app.services.sms_upserts import insert_or_ignore
+from app.services.sms_turn_rows import (
+    already_received,
+    finish_inbound,
+    insert_inbound,
+    lock_turn,
+    stored_reply,
+)
 from app.services.transactions import begin_write
 from app.sms.keywords import Keyword, is_twilio_standard_word, match_keyword
 from app.sms.texts import sms_text
@@ -59,101 +62,59 @@ def _decode(ctx: SmsContext, stored: str | None) -> list[str]:
 
 
 def receive_inbound(session: Session, ctx: SmsContext, message: InboundMessage) -> list[str]:
-    """Apply a carer's text and return the replies to send (the same ones on a retry)."""
+    """Apply a carer's text and return the replies to send (the same ones on a retry).
+
+    One write transaction per text: the MessageSid row, the conversation step, the answers
+    and the stored reply commit together or not at all.
+    """
     phone = sender_number(message.from_number)
     text = clean_body(message.body)
     keyword = match_keyword(text)
     if phone is None:
         return [sms_text("unknown_number", "en", **ctx.settings.fields())]
     phone_hash = ctx.cipher.phone_hash(phone)
-    # A retry of a message already answered needs no write lock: same reply, nothing applied.
-    if _already_received(session, message.message_sid):
-        return _stored_reply(session, ctx, message.message_sid)
-    contact = contact_for_phone(session, phone_hash)
-    if contact is None:
-        return _from_unknown_number(session, ctx, phone_hash, text, keyword)
-    contact_id, invitation_id = contact.contact_id, contact.invitation_id
     # Work that needs no lock is done before taking one: writers queue behind each other.
     body_encrypted = ctx.cipher.encrypt(text)
 
+    # One transaction, a write from the start: on SQLite every transaction that finds another
+    # worker's commit re-reads its pages, so a separate read first cost that twice per text.
     begin_write(session)
+    connection = session.connection()
+    contact = contact_for_phone(session, phone_hash)
+    if contact is None:
+        if already_received(connection, message.message_sid):
+            # A retry of the carer's DELETE (their contact is gone now): the same reply.
+            session.rollback()
+            return _stored_reply(session, ctx, message.message_sid)
+        return _from_unknown_number(session, ctx, phone_hash, text, keyword)
     now = utc_now()
-    inbound_id = insert_or_ignore(
-        session,
-        SmsInbound,
-        {"message_sid": message.message_sid, "received_at": now, "outcome": "received"},
-        ["message_sid"],
-        returning="id",
-    )
+    # Once per MessageSid: a retry, even one arriving while the first is being handled
+    # (PostgreSQL makes this insert wait for that transaction), applies nothing.
+    inbound_id = insert_inbound(connection, message.message_sid, now)
     if inbound_id is None:
         session.rollback()
         return _stored_reply(session, ctx, message.message_sid)
-    conversation, invitation, locked_contact = _lock_conversation(
-        session, invitation_id, contact_id, now
-    )
-    turn = ConversationTurn(session, ctx, conversation, invitation, locked_contact, now)
-    reply = turn.handle(text, keyword, is_opted_out(session, phone_hash))
+    locked = lock_turn(connection, contact.invitation_id, contact.contact_id, phone_hash, now)
+    turn = ConversationTurn(session, ctx, locked, now)
+    reply = turn.handle(text, keyword, locked.opted_out)
+    turn.save()
+    conversation = locked.conversation
     withdrawn = conversation.state == ConversationState.WITHDRAWN
-    session.execute(
-        update(SmsInbound)
-        .where(SmsInbound.id == inbound_id)
-        .values(
-            conversation_id=conversation.id,
-            outcome=reply.outcome[:32],
-            body_encrypted=None if withdrawn else body_encrypted,
-            reply_encrypted=ctx.cipher.encrypt(_encode(reply.messages)),
-        )
-        .execution_options(synchronize_session=False)
+    finish_inbound(
+        connection,
+        inbound_id,
+        conversation_id=conversation.id,
+        outcome=reply.outcome[:32],
+        body_encrypted=None if withdrawn else body_encrypted,
+        reply_encrypted=ctx.cipher.encrypt(_encode(reply.messages)),
     )
     session.commit()
     log.info("inbound %s conversation %s: %s", inbound_id, conversation.id, reply.outcome)
     return reply.messages
 
 
-def _already_received(session: Session, message_sid: str) -> bool:
-    query = select(SmsInbound.id).where(SmsInbound.message_sid == message_sid)
-    return session.connection().execute(query).first() is not None
-
-
-def _lock_conversation(
-    session: Session, invitation_id: int, contact_id: int, now: datetime
-) -> tuple[SmsConversation, Invitation, Contact]:
-    """The invitation's conversation (started if new) under a row lock, with its invitation.
-
-    The lock queues two texts from one carer, whichever web worker receives them.
-    """
-    query = (
-        select(SmsConversation, Invitation, Contact)
-        .join(Invitation, Invitation.id == SmsConversation.invitation_id)
-        .join(Contact, Contact.id == contact_id)
-        .where(SmsConversation.invitation_id == invitation_id)
-        .with_for_update(of=SmsConversation)
-    )
-    row = session.execute(query).first()
-    if row is None:
-        language = session.scalar(select(Invitation.language).where(Invitation.id == invitation_id))
-        insert_or_ignore(
-            session,
-            SmsConversation,
-            {
-                "invitation_id": invitation_id,
-                "state": ConversationState.NEW,
-                "invalid_replies": 0,
-                "language": language or "en",
-                "started_at": now,
-                "updated_at": now,
-            },
-            ["invitation_id"],
-        )
-        row = session.execute(query).first()
-    assert row is not None
-    return row[0], row[1], row[2]
-
-
 def _stored_reply(session: Session, ctx: SmsContext, message_sid: str) -> list[str]:
-    stored = session.scalar(
-        select(SmsInbound.reply_encrypted).where(SmsInbound.message_sid == message_sid)
-    )
+    stored = stored_reply(session.connection(), message_sid)
     log.info("inbound retry of an earlier message: same reply, nothing applied")
     return _decode(ctx, stored)
 
@@ -161,10 +122,14 @@ def _stored_reply(session: Session, ctx: SmsContext, message_sid: str) -> list[s
 def _from_unknown_number(
     session: Session, ctx: SmsContext, phone_hash: str, text: str, keyword: Keyword | None
 ) -> list[str]:
-    """A polite generic reply, and nothing stored, except that STOP and START are honoured."""
+    """A polite generic reply, and nothing stored, except that STOP and START are honoured.
+
+    Runs in the caller's write transaction, and ends it.
+    """
     reply = Reply([sms_text("unknown_number", "en", **ctx.settings.fields())], "unknown")
-    if keyword in (Keyword.STOP, Keyword.START):
-        begin_write(session)
+    if keyword not in (Keyword.STOP, Keyword.START):
+        session.rollback()
+    else:
         if keyword is Keyword.STOP:
             # Only the keyed hash: enough to never invite this number, nothing to read.
             record_opt_out(session, phone_hash, "keyword", utc_now())

@@ -21,8 +21,11 @@ def register_sms(app: Flask) -> None:
     app.register_blueprint(bp)
     app.wsgi_app = TwilioSignatureGate(  # type: ignore[method-assign]
         app.wsgi_app,
-        str(app.config.get("TWILIO_AUTH_TOKEN") or ""),
-        str(app.config.get("PUBLIC_BASE_URL") or ""),
+        app,
+        {
+            "/sms/inbound": lambda form, _query: webhooks.inbound_reply(form),
+            "/sms/status": webhooks.status_reply,
+        },
     )
     if app.config.get("SMS_BACKEND") == "console" and app.config.get("ENV_NAME") != "production":
         app.register_blueprint(dev_bp)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
 
 from app.questionnaire import InvalidAnswer, Item, UnknownOptionCode
 from app.sms.keywords import match_answer_word, normalise
@@ -33,12 +35,20 @@ def sms_option_labels(wording: str) -> dict[int, str]:
     return {int(number): label for number, label in _NUMBERED.findall(text[start.start(1) :])}
 
 
-def _option_names(item: Item, wording: str) -> dict[str, int]:
+def _option_names(item: Item, wording: str) -> Mapping[str, int]:
     """Every normalised name of every option: code, label, and the SMS wording's short label."""
+    options = tuple((option.code, option.label) for option in item.options)
+    return _names_of_options(options, wording)
+
+
+# Cached: the same few questions are asked in every conversation, and normalising every
+# option's names cost more than the rest of reading a reply. Keys are questionnaire text only.
+@lru_cache(maxsize=1024)
+def _names_of_options(options: tuple[tuple[str, str], ...], wording: str) -> Mapping[str, int]:
     names: dict[str, int] = {}
     short = sms_option_labels(wording)
-    for position, option in enumerate(item.options, 1):
-        for name in (option.code.replace("_", " "), option.label, short.get(position, "")):
+    for position, (code, label) in enumerate(options, 1):
+        for name in (code.replace("_", " "), label, short.get(position, "")):
             key = normalise(name)
             # A name two options share ("yes" in "Yes, definitely"?) never picks either.
             if key and names.setdefault(key, position) != position:

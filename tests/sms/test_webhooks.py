@@ -184,3 +184,16 @@ def test_a_status_callback_carrying_21610_opts_the_number_out(
     sid = fake.sent_to(AMIRA)[0].sid
     status_callback(app.test_client(), fake.auth_token, sid=sid, status="failed", error_code=21610)
     assert carer(AMIRA).sends("1") == []  # opted out: no reply until START
+
+
+def test_a_retried_delete_gets_the_same_reply_after_the_contact_is_gone(
+    app: Flask, invite: Callable[..., None], carer: Callable[[str], TextingCarer]
+) -> None:
+    invite(AMIRA)
+    amira = carer(AMIRA)
+    amira.sends("yes")
+    sid = new_message_sid()
+    first = amira.sends("DELETE", sid=sid)
+    assert first and first == amira.sends("DELETE", sid=sid)
+    # A new text from the same number now comes from nobody we know: the generic reply.
+    assert amira.sends("hello") != first
