@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Contact, Response, ResponseStatus
+from app.models import Contact, Invitation, Response, ResponseStatus
 from app.questionnaire import (
     AnswerValue,
     Item,
@@ -101,13 +101,13 @@ def save_item_answer(
     answers = answers_from_rows(rows, questionnaire)
     answers[item_id] = value
     kept = prune_answers(questionnaire, answers)
-    deleted: list[int] = []
-    for key, stale in list(rows.items()):
+    deleted: list[str] = []
+    for key in list(rows):
         if key not in kept:
-            deleted.append(stale.id)
+            deleted.append(key)
             del rows[key]
     inserted: dict[str, str | None] = {}
-    updated: list[tuple[int, str | None]] = []
+    updated: list[tuple[str, str | None]] = []
     for key, kept_value in kept.items():
         item = questionnaire.item(key)
         text = None if kept_value is None else serialise_answer(item, kept_value)
@@ -115,9 +115,9 @@ def save_item_answer(
         if existing is None:
             inserted[key] = text
         elif existing.value != text:
-            updated.append((existing.id, text))
+            updated.append((key, text))
             existing.value = text
-    new_ids = write_answers(
+    write_answers(
         session.connection(),
         response.id,
         now,
@@ -126,7 +126,7 @@ def save_item_answer(
         deleted=deleted,
     )
     for key, text in inserted.items():
-        rows[key] = AnswerRow(new_ids[key], text)
+        rows[key] = AnswerRow(text)
     response.updated_at = now
     return kept
 
@@ -172,7 +172,9 @@ def withdraw(
     # Someone who asked for everything to be deleted is never texted again: only the keyed
     # hash of the number stays, on the opt-out list, as it would after STOP.
     phone_hash = session.scalar(
-        select(Contact.phone_hash).where(Contact.invitation_link == invitation.link_id)
+        select(Contact.phone_hash)
+        .join(Invitation, Invitation.link_id == Contact.invitation_link)
+        .where(Invitation.id == invitation.id)
     )
     if phone_hash:
         record_opt_out(session, phone_hash, "delete", now)

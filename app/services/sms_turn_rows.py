@@ -99,9 +99,12 @@ class ResponseRow:
 
 @dataclass
 class AnswerRow:
-    """One stored answer (``value`` is the serialised text; None = skipped)."""
+    """One stored answer (``value`` is the serialised text; None = skipped).
 
-    id: int
+    An answer is keyed by its response and item (there is no surrogate id), so the item id the
+    row is filed under is its key.
+    """
+
     value: str | None
 
 
@@ -158,16 +161,20 @@ _LOCK_RESPONSE_OF_INVITATION = (
     .where(Response.invitation_id == bindparam("invitation_id"))
     .with_for_update()
 )
-_ANSWERS = select(Answer.id, Answer.item_id, Answer.value).where(
+_ANSWERS = select(Answer.item_id, Answer.value).where(
     Answer.response_id == bindparam("response_id")
 )
-_INSERT_ANSWERS = insert(Answer).returning(Answer.id, Answer.item_id)
+_INSERT_ANSWERS = insert(Answer)
+_ANSWER_KEY = (
+    Answer.response_id == bindparam("answer_response_id"),
+    Answer.item_id == bindparam("answer_item_id"),
+)
 _UPDATE_ANSWER = (
     update(Answer)
-    .where(Answer.id == bindparam("answer_id"))
+    .where(*_ANSWER_KEY)
     .values(value=bindparam("new_value"), updated_at=bindparam("new_updated_at"))
 )
-_DELETE_ANSWER = delete(Answer).where(Answer.id == bindparam("answer_id"))
+_DELETE_ANSWER = delete(Answer).where(*_ANSWER_KEY)
 # What a turn may change: everything but the keys and what the row is about.
 _CONVERSATION_CHANGEABLE = tuple(field.name for field in fields(ConversationRow))[2:]
 _RESPONSE_CHANGEABLE = tuple(field.name for field in fields(ResponseRow))[3:]
@@ -293,7 +300,7 @@ def lock_response_of_invitation(connection: Connection, invitation_id: int) -> R
 def read_answers(connection: Connection, response_id: int) -> dict[str, AnswerRow]:
     """The response's stored answers by item id (read once per text, under its lock)."""
     rows = connection.execute(_ANSWERS, {"response_id": response_id})
-    return {item_id: AnswerRow(answer_id, value) for answer_id, item_id, value in rows}
+    return {item_id: AnswerRow(value) for item_id, value in rows}
 
 
 def write_answers(
@@ -302,29 +309,33 @@ def write_answers(
     now: datetime,
     *,
     inserted: Mapping[str, str | None],
-    updated: Iterable[tuple[int, str | None]],
-    deleted: Iterable[int],
-) -> dict[str, int]:
-    """Apply an answer save: new values by item id, (answer id, value) changes, ids removed.
-
-    Returns the new answers' ids by item id.
-    """
-    for answer_id in deleted:
-        connection.execute(_DELETE_ANSWER, {"answer_id": answer_id})
-    for answer_id, value in updated:
+    updated: Iterable[tuple[str, str | None]],
+    deleted: Iterable[str],
+) -> None:
+    """Apply an answer save: new values by item id, (item id, value) changes, item ids removed."""
+    for item_id in deleted:
         connection.execute(
-            _UPDATE_ANSWER, {"answer_id": answer_id, "new_value": value, "new_updated_at": now}
+            _DELETE_ANSWER, {"answer_response_id": response_id, "answer_item_id": item_id}
+        )
+    for item_id, value in updated:
+        connection.execute(
+            _UPDATE_ANSWER,
+            {
+                "answer_response_id": response_id,
+                "answer_item_id": item_id,
+                "new_value": value,
+                "new_updated_at": now,
+            },
         )
     if not inserted:
-        return {}
-    new_rows = connection.execute(
+        return
+    connection.execute(
         _INSERT_ANSWERS,
         [
             {"response_id": response_id, "item_id": item_id, "value": value, "updated_at": now}
             for item_id, value in inserted.items()
         ],
     )
-    return {str(item_id): int(answer_id) for answer_id, item_id in new_rows}
 
 
 @cache

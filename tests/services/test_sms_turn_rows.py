@@ -71,10 +71,11 @@ def test_only_the_columns_a_turn_changed_are_set(
     assert session.get(type(stored), stored.id).language == "cy"  # type: ignore[union-attr]
 
 
-def test_answers_are_inserted_updated_and_deleted_by_id(
+def test_answers_are_inserted_updated_and_deleted_by_their_item(
     session: Session, add_response: AddResponse
 ) -> None:
     stored = add_response({"overall.rating": "good", "pain.relief": "always"})
+    other = add_response({"overall.rating": "good", "pain.relief": "always"})
     begin_write(session)
     connection = session.connection()
     rows = read_answers(connection, stored.id)
@@ -82,21 +83,21 @@ def test_answers_are_inserted_updated_and_deleted_by_id(
         "overall.rating": "good",
         "pain.relief": "always",
     }
-    new_ids = write_answers(
+    write_answers(
         connection,
         stored.id,
         NOW,
         inserted={"death.place": "home", "death.right_place": None},
-        updated=[(rows["overall.rating"].id, "excellent")],
-        deleted=[rows["pain.relief"].id],
+        updated=[("overall.rating", "excellent")],
+        deleted=["pain.relief"],
     )
     session.commit()
     of_response = Answer.response_id == stored.id
-    stored_now = {
-        key: answer_id
-        for key, answer_id in session.execute(select(Answer.item_id, Answer.id).where(of_response))
+    # Answers are keyed by (response, item): another response's same items are untouched.
+    assert {row.value for row in read_answers(session.connection(), other.id).values()} == {
+        "good",
+        "always",
     }
-    assert new_ids == {key: stored_now[key] for key in ("death.place", "death.right_place")}
     values = {
         key: value
         for key, value in session.execute(select(Answer.item_id, Answer.value).where(of_response))
