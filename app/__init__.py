@@ -10,9 +10,10 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from werkzeug.routing import IntegerConverter
 
+from app.sqlite_writers import QueuedWriterConnection, queued_writer_factory
 from config import Config, config_class
 
 
@@ -54,6 +55,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.extensions import csrf, db, limiter, migrate
     from app.i18n.web import register_languages
 
+    _tune_sqlite_engine_options(app)
     db.init_app(app)
     migrate.init_app(
         app,
@@ -160,6 +162,28 @@ def _configure_templates(app: Flask) -> None:
     }
 
 
+def _tune_sqlite_engine_options(app: Flask) -> None:
+    """SQLite file databases: no liveness ping per checkout, and writers that queue (see below).
+
+    A file has no server connection to go stale, so pool_pre_ping only added a ``SELECT 1`` to
+    every request; PostgreSQL keeps it (it lets workers survive a server restart).
+    """
+    url = make_url(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if url.get_backend_name() != "sqlite":
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.pop("pool_pre_ping", None)
+    database = url.database or ""
+    if database and database != ":memory:" and not url.query.get("uri"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault(
+            "factory",
+            queued_writer_factory(database, int(app.config["SQLITE_BUSY_TIMEOUT_MS"])),
+        )
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 # Engines already configured; weak so a disposed app's engine (and its id) can go away
 # without a new engine at the same address being mistaken for a configured one.
 _configured_sqlite_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -191,4 +215,8 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
         # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
         # waiting; services that write ask for IMMEDIATE so they queue on the busy timeout.
         immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
+        if immediate:
+            raw = connection.connection.dbapi_connection
+            if isinstance(raw, QueuedWriterConnection):
+                raw.queue_for_writing()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
