@@ -94,6 +94,9 @@ def _server_env(db_path: Path) -> dict[str, str]:
     env["DATABASE_URL"] = f"sqlite:///{db_path}"
     env["SECRET_KEY"] = "test"
     env["PYTHONUNBUFFERED"] = "1"
+    # The browser stands in for one proxy, so a test can say which carer's address a request
+    # comes from (X-Forwarded-For): per-address limits then apply per carer, as in life.
+    env["PROXY_FIX_X_FOR"] = "1"
     return env
 
 
