@@ -32,40 +32,47 @@ class QueuedWriterConnection(sqlite3.Connection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The lock file stays open for the connection's life (opened at its first write), so
+        # a write costs two flock calls, not an open and a close as well.
         self._writer_lock_fd: int | None = None
+        self._holds_writer_lock = False
 
     def queue_for_writing(self) -> None:
         """Wait (up to the busy timeout) until no other queued writer is writing."""
-        if self.writer_lock_path is None or self._writer_lock_fd is not None:
+        if self.writer_lock_path is None or self._holds_writer_lock:
             return
-        # One open file per connection: flock locks belong to the open file, so two
-        # connections (threads or processes) exclude each other.
-        try:
-            fd = os.open(self.writer_lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError:
-            # A read-only or full folder: queueing is an optimisation, SQLite still decides
-            # (and a read-only database then gives its own kind error page).
-            return
+        if self._writer_lock_fd is None:
+            try:
+                # One open file per connection: flock locks belong to the open file, so two
+                # connections (threads or processes) exclude each other.
+                self._writer_lock_fd = os.open(self.writer_lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                # A read-only or full folder: queueing is an optimisation, SQLite still decides
+                # (and a read-only database then gives its own kind error page).
+                return
         deadline = time.monotonic() + self.writer_wait_s
         step = _FIRST_STEP_S
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(self._writer_lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     # Give up queueing, not writing: SQLite's busy timeout decides from here.
-                    os.close(fd)
                     return
                 time.sleep(step)
                 step = min(step * 2, _LONGEST_STEP_S)
                 continue
-            self._writer_lock_fd = fd
+            self._holds_writer_lock = True
             return
 
+    @property
+    def holds_writer_lock(self) -> bool:
+        return self._holds_writer_lock
+
     def _leave_queue(self) -> None:
-        fd, self._writer_lock_fd = self._writer_lock_fd, None
-        if fd is not None:
-            os.close(fd)  # closing the file releases its lock
+        if self._holds_writer_lock and self._writer_lock_fd is not None:
+            fcntl.flock(self._writer_lock_fd, fcntl.LOCK_UN)
+        self._holds_writer_lock = False
 
     def commit(self) -> None:
         try:
@@ -84,6 +91,9 @@ class QueuedWriterConnection(sqlite3.Connection):
             super().close()
         finally:
             self._leave_queue()
+            fd, self._writer_lock_fd = self._writer_lock_fd, None
+            if fd is not None:
+                os.close(fd)
 
 
 def queued_writer_factory(database_path: str, wait_ms: int) -> type[QueuedWriterConnection]:

@@ -60,10 +60,10 @@ def test_rollback_and_close_leave_the_queue_too(tmp_path: Path) -> None:
     first.execute("BEGIN IMMEDIATE")
     first.rollback()
     second.queue_for_writing()
-    assert second._writer_lock_fd is not None  # taken: the rollback let it go
+    assert second.holds_writer_lock  # taken: the rollback let it go
     second.close()
     first.queue_for_writing()
-    assert first._writer_lock_fd is not None  # taken: closing the other connection let it go
+    assert first.holds_writer_lock  # taken: closing the other connection let it go
     first.close()
 
 
@@ -78,7 +78,7 @@ def test_a_writer_stops_queueing_after_the_busy_timeout_and_leaves_it_to_sqlite(
     waited = time.monotonic() - started
     # It gave up the queue (not the write) after about the timeout, holding no lock.
     assert 0.09 <= waited < 1.0
-    assert waiter._writer_lock_fd is None
+    assert waiter.holds_writer_lock is False
     holder.close()
     waiter.close()
 
@@ -91,10 +91,10 @@ def test_the_app_queues_its_writers_and_pings_only_servers(tmp_path: Path) -> No
         begin_write(session)
         raw = session.connection().connection.dbapi_connection
         assert isinstance(raw, QueuedWriterConnection)
-        assert raw._writer_lock_fd is not None  # BEGIN IMMEDIATE came after queueing
+        assert raw.holds_writer_lock  # BEGIN IMMEDIATE came after queueing
         session.execute(text("SELECT 1"))
         session.commit()
-        assert raw._writer_lock_fd is None
+        assert raw.holds_writer_lock is False
         db.engine.dispose()
     served = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert served.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
@@ -105,7 +105,7 @@ def test_a_folder_where_no_lock_file_can_be_made_only_skips_the_queue(tmp_path: 
     connection = connect(path)
     type(connection).writer_lock_path = str(tmp_path / "missing-folder" / "x-writers.lock")
     connection.queue_for_writing()
-    assert connection._writer_lock_fd is None
+    assert connection.holds_writer_lock is False
     connection.execute("BEGIN IMMEDIATE")
     connection.execute("CREATE TABLE t (x INTEGER)")
     connection.commit()
