@@ -251,6 +251,8 @@ def report_context(model: ReportModel) -> dict[str, Any]:
             "funnel": charts.funnel_chart(model),
         },
         "suppressed_mark": SUPPRESSED_MARK,
+        # The page; printed.printed_context turns this on for the PDF and the HTML file.
+        "printed": False,
     }
 
 

@@ -262,6 +262,7 @@ def printed_context(model: ReportModel) -> dict[str, Any]:
         sections["funnel_of_areas"] = funnel_section(tables["funnel_of_areas"])
     inequalities = tables.get("inequalities")
     context["inequality_tables"] = []
+    context["printed"] = True
     context["significant_gaps"] = None
     if inequalities is not None:
         per_breakdown = inequality_sections(model, inequalities)
