@@ -47,6 +47,35 @@ ESTIMATES = (
     Column("comparison"),
 )
 
+# The headline indicators' table, as the XLSX and CSV hold it (the PDF shows a subset).
+HEADLINE_INDICATOR_COLUMNS = (
+    Column("indicator"),
+    Column("polarity"),
+    Column("n", "count"),
+    Column("numerator", "count"),
+    *ESTIMATES[1:],
+    Column("national_value", "value"),
+    Column("published_value", "value"),
+    Column("published_year"),
+    Column("published_comparison"),
+)
+# Each group's standardised value and its gaps, for every key measure and breakdown.
+INEQUALITY_COLUMNS = (
+    Column("measure"),
+    Column("breakdown"),
+    Column("group"),
+    Column("n", "count"),
+    Column("std_value", "value"),
+    Column("std_ci_low", "value"),
+    Column("std_ci_high", "value"),
+    Column("area_value", "value"),
+    Column("gap_to_area", "gap"),
+    Column("national_value", "value"),
+    Column("gap_to_national", "gap"),
+    Column("comparison"),
+    Column("significant"),
+)
+
 
 def key_measures(questionnaire: QuestionnaireData) -> tuple[str, ...]:
     """The measures shown by quarter and by group: the headline, fair/poor, every domain."""
@@ -113,22 +142,11 @@ def headline_tables(
     rows = round_for_publication(rows)
     proportions = rows.loc[rows["kind"] == "proportion"].reset_index(drop=True)
     scores = rows.loc[rows["kind"] == "score"].reset_index(drop=True)
-    indicator_columns = (
-        Column("indicator"),
-        Column("polarity"),
-        Column("n", "count"),
-        Column("numerator", "count"),
-        *ESTIMATES[1:],
-        Column("national_value", "value"),
-        Column("published_value", "value"),
-        Column("published_year"),
-        Column("published_comparison"),
-    )
     domain_columns = (Column("domain"), *ESTIMATES, Column("national_value", "value"))
     indicators = table_from_frame(
         "headline_indicators",
         proportions,
-        indicator_columns,
+        HEADLINE_INDICATOR_COLUMNS,
         suppressed=proportions["suppressed"] == 1,
     )
     domains = table_from_frame(
@@ -202,22 +220,9 @@ def inequality_table(
         _breakdown=rows["breakdown"].map({name: i for i, name in enumerate(breakdowns)}),
     ).sort_values(["_breakdown", "_measure"], kind="stable")
     rows = rows.reset_index(drop=True)
-    columns = (
-        Column("measure"),
-        Column("breakdown"),
-        Column("group"),
-        Column("n", "count"),
-        Column("std_value", "value"),
-        Column("std_ci_low", "value"),
-        Column("std_ci_high", "value"),
-        Column("area_value", "value"),
-        Column("gap_to_area", "gap"),
-        Column("national_value", "value"),
-        Column("gap_to_national", "gap"),
-        Column("comparison"),
-        Column("significant"),
+    return table_from_frame(
+        "inequalities", rows, INEQUALITY_COLUMNS, suppressed=rows["suppressed"] == 1
     )
-    return table_from_frame("inequalities", rows, columns, suppressed=rows["suppressed"] == 1)
 
 
 def funnel_table(areas: pd.DataFrame, area_names: Mapping[str, str]) -> ReportTable:

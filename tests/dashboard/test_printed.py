@@ -9,10 +9,11 @@ from pathlib import Path
 
 from flask import Flask
 
+from analysis.report.measures import HEADLINE_INDICATOR_COLUMNS as INDICATOR_COLUMNS
+from analysis.report.measures import INEQUALITY_COLUMNS
 from analysis.report.model import (
     SUPPRESSED,
     Cell,
-    Column,
     ReportModel,
     ReportPeriod,
     ReportScope,
@@ -27,39 +28,6 @@ from app.dashboard.printed import (
 )
 from tests.dashboard.report_data import seed_reports
 from tests.dashboard.test_report_pages import model_for
-
-INDICATOR_COLUMNS = (
-    Column("indicator"),
-    Column("polarity"),
-    Column("n", "count"),
-    Column("numerator", "count"),
-    Column("value", "value"),
-    Column("ci_low", "value"),
-    Column("ci_high", "value"),
-    Column("std_value", "value"),
-    Column("std_ci_low", "value"),
-    Column("std_ci_high", "value"),
-    Column("comparison"),
-    Column("national_value", "value"),
-    Column("published_value", "value"),
-    Column("published_year"),
-    Column("published_comparison"),
-)
-INEQUALITY_COLUMNS = (
-    Column("measure"),
-    Column("breakdown"),
-    Column("group"),
-    Column("n", "count"),
-    Column("std_value", "value"),
-    Column("std_ci_low", "value"),
-    Column("std_ci_high", "value"),
-    Column("area_value", "value"),
-    Column("gap_to_area", "gap"),
-    Column("national_value", "value"),
-    Column("gap_to_national", "gap"),
-    Column("comparison"),
-    Column("significant"),
-)
 
 
 def model_of(*tables: ReportTable) -> ReportModel:
