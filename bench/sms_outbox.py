@@ -1,4 +1,8 @@
-"""How closely the SMS outbox keeps its rate, sending via the real twilio client to a fake API."""
+"""How closely the SMS outbox keeps its rate, sending via the real twilio client to a fake API.
+
+``--cpu`` instead measures what a message costs the worker (claim, checks, Twilio call, record)
+in CPU against the bare Twilio call through the same client, interleaved in the same run.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import statistics
 import sys
 import tempfile
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask_migrate import upgrade
 
@@ -94,12 +100,57 @@ def measure(app, server: FakeTwilioServer, rate: float, seconds: float, workers:
     return result
 
 
+UNPACED_RATE = 100_000.0  # far above what one worker reaches: the worker never waits to send
+
+
+def cpu_round(app, count: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """CPU milliseconds per message: the bare transport send, then the worker, in one process.
+
+    Both include the in-process fake Twilio API answering, so the ratio is our share on top.
+    """
+    with app.app_context():
+        transport = current_transport()
+        started = time.process_time()
+        for n in range(count):
+            transport.send(f"+4479{n:09d}"[:13], f"Reference {n}", None)
+        reference = (time.process_time() - started) / count * 1000
+    queue(app, count)
+    with app.app_context():
+        settings = OutboxSettings.from_config({**app.config, "SMS_RATE_PER_SECOND": UNPACED_RATE})
+        worker = OutboxWorker(db.session(), current_transport(), current_cipher(), settings)
+        started = time.process_time()
+        summary = worker.run_once()
+        subject = (time.process_time() - started) / count * 1000
+        db.session.remove()
+    if summary.sent != count:
+        raise RuntimeError(f"the worker sent {summary.sent} of {count}")
+    return {"reference_cpu_ms": reference, "worker_cpu_ms": subject, "ratio": subject / reference}
+
+
+def measure_cpu(app, server: FakeTwilioServer, count: int, rounds: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    results = []
+    for _ in range(rounds):
+        server.fake.reset()
+        results.append(cpu_round(app, count))
+    return {
+        "messages_per_round": count,
+        "rounds": [{key: round(value, 3) for key, value in one.items()} for one in results],
+        "median_ratio": round(statistics.median(one["ratio"] for one in results), 3),
+        "median_worker_cpu_ms": round(
+            statistics.median(one["worker_cpu_ms"] for one in results), 3
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sms_outbox", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="3 s per rate")
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--no-json", action="store_true")
     parser.add_argument("--burst", type=int, default=1, help="SMS_RATE_BURST (default 1)")
+    parser.add_argument(
+        "--cpu", type=int, metavar="N", help="CPU per message over N unpaced messages, 3 rounds"
+    )
     args = parser.parse_args(argv)
     seconds = args.seconds or (3.0 if args.quick else 10.0)
     logging.disable(logging.WARNING)
@@ -109,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     # last case only reports capacity (threads in one process share one interpreter lock).
     cases = [(1.0, 1), (5.0, 1), (10.0, 1), (20.0, 1), (20.0, 3), (50.0, 3)]
     results = []
+    cpu: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="bench-outbox-") as tmp, FakeTwilioServer() as server:
         overrides = sms_settings(server, SMS_RATE_BURST=args.burst)
         app = create_app(
@@ -116,7 +168,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
-        print(f"sms_outbox: {seconds:g} s per case, tolerance ±{TOLERANCE:.0%}")
+        if args.cpu:
+            cpu = measure_cpu(app, server, args.cpu, rounds=3)
+            print(f"sms_outbox --cpu: {args.cpu} messages a round, unpaced, one worker")
+            for one in cpu["rounds"]:
+                print(
+                    f"  bare send {one['reference_cpu_ms']:.3f} ms  worker "
+                    f"{one['worker_cpu_ms']:.3f} ms  ratio {one['ratio']:.2f}"
+                )
+            print(f"  median ratio {cpu['median_ratio']:.2f} (CPU per message, worker / bare send)")
+            cases = []
+        else:
+            print(f"sms_outbox: {seconds:g} s per case, tolerance ±{TOLERANCE:.0%}")
         for rate, workers in cases:
             result = measure(app, server, rate, seconds if rate > 1 else max(seconds, 10), workers)
             results.append(result)
@@ -133,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         out = RESULTS_DIR / f"sms_outbox-{started:%Y%m%dT%H%M%S}.json"
         report = {"benchmark": "sms_outbox", "started": started.isoformat(timespec="seconds"),
                   "machine": machine, "results": results, "passed": passed}  # fmt: skip
+        if cpu is not None:
+            report["cpu_per_message"] = cpu
         out.write_text(json.dumps(report, indent=2, default=str) + "\n")
         print(f"results: {out.relative_to(ROOT)}")
     return 0 if passed else 1

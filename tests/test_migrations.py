@@ -133,7 +133,8 @@ def test_0009_carries_existing_names_contacts_and_texts_over_and_back(tmp_path: 
             ):
                 connection.execute(text(statement), {"t": moment})
 
-        upgrade()
+        # 0010 drops sms_outbox.contact_id (tested below); here 0009 must keep it.
+        upgrade(revision="0009_privacy_links")
         with db.engine.connect() as connection:
             token = connection.scalar(text("SELECT person_name_encrypted FROM response_people"))
             links = dict(connection.execute(text("SELECT id, link_id FROM invitations")).all())
@@ -167,6 +168,62 @@ def test_0009_carries_existing_names_contacts_and_texts_over_and_back(tmp_path: 
         assert contacts == {"token-7": 7, "token-8": 8}
         assert triggers_after_downgrade == {"audit_events_no_update"}
         assert outbox_contact == 4
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {SCRATCH_SCHEMA} CASCADE"))
+        db.engine.dispose()
+
+
+def test_0010_moves_outbox_rows_onto_the_random_link_and_back(tmp_path: Path) -> None:
+    from tests.conftest import make_app
+
+    app = make_app(scratch_database_url(tmp_path))
+    moment = "2026-01-02 03:04:05"
+    links = {7: "a" * 32, 8: "b" * 32, 9: "c" * 32}
+    with app.app_context():
+        upgrade(revision="0009_privacy_links")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO areas (id, slug, name, created_at) VALUES (1, 'north', 'North', :t)",
+                "INSERT INTO invitations (id, link_id, token_hash, area_id, language,"
+                " questionnaire_id, channel, created_at) VALUES"
+                " (7, :l7, 'a', 1, 'en', 'voices-core', 'sms', :t),"
+                " (8, :l8, 'b', 1, 'en', 'voices-core', 'sms', :t),"
+                " (9, :l9, 'c', 1, 'en', 'voices-core', 'sms', :t)",
+                "INSERT INTO contacts (id, invitation_link, phone_encrypted, created_at)"
+                " VALUES (3, :l7, 'token-7', :t), (4, :l8, 'token-8', :t)",
+                # 11: the usual row; 12: its contact was purged (SET NULL); 13: queued with a
+                # contact but no invitation id, so only the contact knows the link.
+                "INSERT INTO sms_outbox (id, contact_id, invitation_id, kind, segments, status,"
+                " scheduled_at, next_attempt_at, attempts, created_at, updated_at) VALUES"
+                " (11, 4, 8, 'invitation', 1, 'sent', :t, :t, 1, :t, :t),"
+                " (12, NULL, 9, 'reminder', 1, 'delivered', :t, :t, 1, :t, :t),"
+                " (13, 3, NULL, 'invitation', 1, 'queued', :t, :t, 0, :t, :t)",
+            ):
+                parameters = {"t": moment, "l7": links[7], "l8": links[8], "l9": links[9]}
+                connection.execute(text(statement), parameters)
+
+        upgrade(revision="0010_outbox_link")
+        outbox_columns = {column["name"] for column in inspect(db.engine).get_columns("sms_outbox")}
+        with db.engine.connect() as connection:
+            outbox_links = dict(
+                connection.execute(text("SELECT id, invitation_link FROM sms_outbox")).all()
+            )
+            contacts = connection.scalar(text("SELECT count(*) FROM contacts"))
+        assert "invitation_link" in outbox_columns
+        assert not {"invitation_id", "contact_id"} & outbox_columns
+        assert outbox_links == {11: links[8], 12: links[9], 13: links[7]}
+        assert contacts == 2  # SQLite's copy of sms_outbox cascaded into nothing
+
+        downgrade(revision="0009_privacy_links")
+        with db.engine.connect() as connection:
+            outbox_ids = {
+                row.id: (row.invitation_id, row.contact_id)
+                for row in connection.execute(
+                    text("SELECT id, invitation_id, contact_id FROM sms_outbox")
+                )
+            }
+        assert outbox_ids == {11: (8, 4), 12: (9, None), 13: (7, 3)}
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
                 connection.execute(text(f"DROP SCHEMA {SCRATCH_SCHEMA} CASCADE"))

@@ -37,7 +37,11 @@ class ConversationState(enum.StrEnum):
 
 
 class SmsConversation(Base):
-    """Where one invited carer is in the text survey; all state lives here, none in cookies."""
+    """Where one invited carer is in the text survey; all state lives here, none in cookies.
+
+    It names the invitation and response by their sequential ids but holds no contact detail
+    and no contact id; the number a text came from is matched through ``contacts.phone_hash``.
+    """
 
     __tablename__ = "sms_conversations"
 
@@ -95,11 +99,11 @@ class SmsOutbox(Base):
     __table_args__ = (Index("ix_sms_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
-    )
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    # The invitation's random link id, as on contacts (issue 3: contact details are "linked to
+    # responses only through a random id"). The contact is the one with the same link, so no
+    # contact id is kept either: a copy of this table names no sequential invitation or contact.
+    invitation_link: Mapped[str | None] = mapped_column(
+        ForeignKey("invitations.link_id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(16))
     body_encrypted: Mapped[str | None] = mapped_column(Text)

@@ -165,10 +165,10 @@ def record_opt_out(session: Session, phone_hash: str, source: str, now: datetime
         {"phone_hash": phone_hash, "opted_out_at": now, "source": source},
         ["phone_hash"],
     )
-    contact_ids = select(Contact.id).where(Contact.phone_hash == phone_hash)
+    links = select(Contact.invitation_link).where(Contact.phone_hash == phone_hash)
     session.execute(
         update(SmsOutbox)
-        .where(SmsOutbox.contact_id.in_(contact_ids), SmsOutbox.status == OutboxStatus.QUEUED)
+        .where(SmsOutbox.invitation_link.in_(links), SmsOutbox.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.CANCELLED, last_error="opted out", updated_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -182,9 +182,11 @@ def remove_opt_out(session: Session, phone_hash: str) -> bool:
 
 def cancel_queued_for_invitation(session: Session, invitation_id: int, reason: str) -> None:
     """Nothing queued for this invitation is sent (declined, withdrawn, finished)."""
+    # The outbox names the invitation only by its random link (issue 3).
+    link = select(Invitation.link_id).where(Invitation.id == invitation_id).scalar_subquery()
     session.execute(
         update(SmsOutbox)
-        .where(SmsOutbox.invitation_id == invitation_id, SmsOutbox.status == OutboxStatus.QUEUED)
+        .where(SmsOutbox.invitation_link == link, SmsOutbox.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=utc_now())
         .execution_options(synchronize_session=False)
     )
@@ -203,13 +205,16 @@ def purge_contact(session: Session, contact_id: int) -> bool:
         return False
     session.execute(
         update(SmsOutbox)
-        .where(SmsOutbox.contact_id == contact_id, SmsOutbox.status == OutboxStatus.QUEUED)
+        .where(
+            SmsOutbox.invitation_link == contact.invitation_link,
+            SmsOutbox.status == OutboxStatus.QUEUED,
+        )
         .values(status=OutboxStatus.CANCELLED, last_error="contact purged")
         .execution_options(synchronize_session=False)
     )
     session.execute(
         update(SmsOutbox)
-        .where(SmsOutbox.contact_id == contact_id)
+        .where(SmsOutbox.invitation_link == contact.invitation_link)
         .values(body_encrypted=None)
         .execution_options(synchronize_session=False)
     )

@@ -92,7 +92,7 @@ def _open_invitations_with_phones(
     )
     if never_invited:
         invited = select(SmsOutbox.id).where(
-            SmsOutbox.invitation_id == Invitation.id, SmsOutbox.kind == INVITATION
+            SmsOutbox.invitation_link == Invitation.link_id, SmsOutbox.kind == INVITATION
         )
         # A carer invited by letter or e-mail is not invited a second time by text.
         query = query.where(~exists(invited), Invitation.channel == "sms")
@@ -188,7 +188,7 @@ def queue_reminders(
     for invitation, contact in _open_invitations_with_phones(session, now):
         messages = session.scalars(
             select(SmsOutbox)
-            .where(SmsOutbox.invitation_id == invitation.id)
+            .where(SmsOutbox.invitation_link == invitation.link_id)
             .order_by(SmsOutbox.created_at, SmsOutbox.id)
         ).all()
         if not messages:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.models import Contact, OutboxStatus, SmsOutbox
@@ -56,6 +56,21 @@ _TWILIO_TO_OUTBOX: dict[str, OutboxStatus] = {
 }
 
 
+# Built once: the worker looks up a message's contact for every message it claims.
+_CONTACT_BY_LINK = select(Contact).where(Contact.invitation_link == bindparam("link"))
+
+
+def contact_for_message(session: Session, row: SmsOutbox) -> Contact | None:
+    """The contact a message goes to, found through the invitation's random link; None if purged.
+
+    The outbox keeps neither a contact id nor the invitation's sequential id (issue 3);
+    ``contacts.invitation_link`` is unique, so the link names at most one contact.
+    """
+    if row.invitation_link is None:
+        return None
+    return session.scalar(_CONTACT_BY_LINK, {"link": row.invitation_link})
+
+
 def queue_message(
     session: Session,
     cipher: ContactCipher,
@@ -67,9 +82,11 @@ def queue_message(
 ) -> SmsOutbox:
     """Add a message to the outbox inside the caller's transaction (the caller commits)."""
     moment = not_before or utc_now()
+    if contact.invitation_link is None:
+        # A contact made in this transaction gets its invitation's random link when flushed.
+        session.flush()
     row = SmsOutbox(
-        contact_id=contact.id,
-        invitation_id=contact.invitation.id,
+        invitation_link=contact.invitation_link,
         kind=kind,
         body_encrypted=cipher.encrypt(body),
         segments=sms_segments(body),
@@ -130,8 +147,8 @@ def record_status_callback(
         row.attempt_counted_at = now
     if error_code is not None:
         row.error_code = error_code
-    if error_code == OPTED_OUT_ERROR and row.contact_id is not None:
-        contact = session.get(Contact, row.contact_id)
+    if error_code == OPTED_OUT_ERROR:
+        contact = contact_for_message(session, row)
         if contact is not None and contact.phone_hash:
             record_opt_out(session, contact.phone_hash, "twilio", now)
     session.commit()

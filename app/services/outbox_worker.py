@@ -16,7 +16,7 @@ from app.models import Contact, OutboxStatus, Response, SmsOutbox, SmsPacing
 from app.models.clock import utc_now
 from app.services.contacts import is_opted_out, record_opt_out
 from app.services.encryption import ContactCipher
-from app.services.outbox import OPTED_OUT_ERROR, advance_status
+from app.services.outbox import OPTED_OUT_ERROR, advance_status, contact_for_message
 from app.services.outbox_schedule import OutboxSettings, quiet_until
 from app.services.sms_upserts import insert_or_ignore
 from app.services.transactions import begin_write
@@ -174,7 +174,8 @@ class OutboxWorker:
         # now (so an idle outbox never bursts to catch up).
         if now - arrival >= interval:
             arrival = now
-        reason = self._reason_not_to_send(row)
+        contact = contact_for_message(session, row)
+        reason = self._reason_not_to_send(row, contact)
         if reason is not None:
             row.status = OutboxStatus.CANCELLED
             row.last_error = reason
@@ -183,7 +184,6 @@ class OutboxWorker:
             summary.cancelled += 1
             log.info("outbox %s cancelled: %s", row.id, reason)
             return _CANCELLED
-        contact = session.get(Contact, row.contact_id)
         assert contact is not None and contact.phone_encrypted and row.body_encrypted
         row.status = OutboxStatus.SENDING
         row.claimed_at = now
@@ -202,8 +202,7 @@ class OutboxWorker:
         session.commit()
         return claim
 
-    def _reason_not_to_send(self, row: SmsOutbox) -> str | None:
-        contact = self.session.get(Contact, row.contact_id) if row.contact_id else None
+    def _reason_not_to_send(self, row: SmsOutbox, contact: Contact | None) -> str | None:
         if contact is None or not contact.phone_encrypted or not row.body_encrypted:
             return "contact purged"
         if contact.phone_hash and is_opted_out(self.session, contact.phone_hash):
@@ -296,8 +295,8 @@ class OutboxWorker:
         row.error_code = problem.code
         row.last_error = str(problem)[:200]
         row.updated_at = now
-        if problem.code == OPTED_OUT_ERROR and row.contact_id is not None:
-            contact = self.session.get(Contact, row.contact_id)
+        if problem.code == OPTED_OUT_ERROR:
+            contact = contact_for_message(self.session, row)
             if contact is not None and contact.phone_hash:
                 record_opt_out(self.session, contact.phone_hash, "twilio", now)
         self.session.commit()
@@ -349,7 +348,7 @@ class OutboxWorker:
             .limit(1)
             .with_for_update(skip_locked=True)
         )
-        contact = session.get(Contact, row.contact_id) if row and row.contact_id else None
+        contact = contact_for_message(session, row) if row is not None else None
         if row is None or contact is None or not contact.phone_encrypted or not row.body_encrypted:
             if row is not None:
                 row.status = OutboxStatus.FAILED

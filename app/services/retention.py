@@ -90,7 +90,7 @@ def purge_expired(
     outbound = work(
         session,
         select(SmsOutbox.id)
-        .join(Invitation, Invitation.id == SmsOutbox.invitation_id)
+        .join(Invitation, Invitation.link_id == SmsOutbox.invitation_link)
         .where(SmsOutbox.body_encrypted.is_not(None), due),
         _erase_outbound,
         batch_size,
@@ -202,15 +202,17 @@ def _in_batches(
 
 def _delete_contacts(session: Session, contact_ids: list[int]) -> None:
     moment = utc_now()
+    # The outbox reaches a contact only through the invitation's random link (issue 3).
+    links = select(Contact.invitation_link).where(Contact.id.in_(contact_ids))
     session.execute(
         update(SmsOutbox)
-        .where(SmsOutbox.contact_id.in_(contact_ids), SmsOutbox.status == OutboxStatus.QUEUED)
+        .where(SmsOutbox.invitation_link.in_(links), SmsOutbox.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.CANCELLED, last_error="contact purged", updated_at=moment)
         .execution_options(synchronize_session=False)
     )
     session.execute(
         update(SmsOutbox)
-        .where(SmsOutbox.contact_id.in_(contact_ids))
+        .where(SmsOutbox.invitation_link.in_(links))
         .values(body_encrypted=None)
         .execution_options(synchronize_session=False)
     )

@@ -34,7 +34,8 @@ def thread_for_phone(session: Session, cipher: ContactCipher, phone: str) -> lis
     contacts = session.scalars(select(Contact).where(Contact.phone_hash == phone_hash)).all()
     entries: list[ThreadEntry] = []
     for contact in contacts:
-        for row in session.scalars(select(SmsOutbox).where(SmsOutbox.contact_id == contact.id)):
+        messages = select(SmsOutbox).where(SmsOutbox.invitation_link == contact.invitation_link)
+        for row in session.scalars(messages):
             text = cipher.decrypt_optional(row.body_encrypted) or "(deleted)"
             entries.append(ThreadEntry(row.created_at, "out", text, f"{row.kind}: {row.status}"))
         conversation = session.scalar(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -80,13 +80,16 @@ def withdraw_invitation(
     invitation row stays, marked withdrawn, so response rates still count it.
     """
     moment = now or utc_now()
+    # Contacts and outbox rows name the invitation only by its random link (issue 3). A
+    # subquery, not a fetched value: a missing invitation then matches nothing, never "IS NULL".
+    link_id = select(Invitation.link_id).where(Invitation.id == invitation_id).scalar_subquery()
     conversations = select(SmsConversation.id).where(SmsConversation.invitation_id == invitation_id)
     inbound_with_text = (SmsInbound.conversation_id.in_(conversations)) & (
         SmsInbound.body_encrypted.is_not(None) | SmsInbound.reply_encrypted.is_not(None)
     )
-    outbound_with_text = (
-        SmsOutbox.invitation_id == invitation_id
-    ) & SmsOutbox.body_encrypted.is_not(None)
+    outbound_with_text = and_(
+        SmsOutbox.invitation_link == link_id, SmsOutbox.body_encrypted.is_not(None)
+    )
     erased = int(session.scalar(select(func.count(SmsInbound.id)).where(inbound_with_text)) or 0)
     erased += int(session.scalar(select(func.count(SmsOutbox.id)).where(outbound_with_text)) or 0)
     session.execute(
@@ -97,7 +100,7 @@ def withdraw_invitation(
     )
     session.execute(
         update(SmsOutbox)
-        .where(SmsOutbox.invitation_id == invitation_id, SmsOutbox.status == OutboxStatus.QUEUED)
+        .where(SmsOutbox.invitation_link == link_id, SmsOutbox.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.CANCELLED, last_error="withdrawn", updated_at=moment)
         .execution_options(synchronize_session=False)
     )
@@ -107,7 +110,6 @@ def withdraw_invitation(
         .values(body_encrypted=None)
         .execution_options(synchronize_session=False)
     )
-    link_id = select(Invitation.link_id).where(Invitation.id == invitation_id).scalar_subquery()
     deleted = session.execute(delete(Contact).where(Contact.invitation_link == link_id))
     session.execute(
         update(SmsConversation)

@@ -96,15 +96,13 @@ def add_invited_carer(
                 received_at=made,
             ),
             SmsOutbox(
-                contact_id=contact.id,
-                invitation_id=invitation.id,
+                invitation_link=invitation.link_id,
                 kind="invitation",
                 body_encrypted=cipher.encrypt(f"Hello, about {person}..."),
                 status=OutboxStatus.DELIVERED,
             ),
             SmsOutbox(
-                contact_id=contact.id,
-                invitation_id=invitation.id,
+                invitation_link=invitation.link_id,
                 kind="reminder",
                 body_encrypted=cipher.encrypt("A reminder"),
                 status=OutboxStatus.QUEUED,
@@ -127,9 +125,9 @@ def texts_left(session: Session, invitation_id: int) -> int:
         )
     )
     outbound = session.scalar(
-        select(func.count(SmsOutbox.id)).where(
-            SmsOutbox.invitation_id == invitation_id, SmsOutbox.body_encrypted.is_not(None)
-        )
+        select(func.count(SmsOutbox.id))
+        .join(Invitation, Invitation.link_id == SmsOutbox.invitation_link)
+        .where(Invitation.id == invitation_id, SmsOutbox.body_encrypted.is_not(None))
     )
     return int(inbound or 0) + int(outbound or 0)
 

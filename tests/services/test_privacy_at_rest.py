@@ -1,4 +1,4 @@
-"""The name of the person who died is stored encrypted; contacts join invitations by a random id."""
+"""The name of the person who died is stored encrypted; contact data joins by a random id only."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from flask import Flask
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
-from app.extensions import db
-from app.models import Area, Contact, Invitation, ResponsePerson
+from app.extensions import Base, db
+from app.models import Area, Contact, Invitation, ResponsePerson, SmsOutbox
 from app.services import answer_pages
 from app.services import invitations as invitation_service
 from app.services import responses as response_service
 from app.services.contacts import new_contact
 from app.services.encryption import contact_cipher
+from app.services.outbox import contact_for_message, queue_message
 from tests.services.conftest import AddResponse
 
 NAME = "Zebediah Quintrell-Okonkwo"
@@ -109,3 +110,61 @@ def test_contacts_carry_no_sequential_invitation_id(
     session.commit()
     assert session.scalar(select(Invitation.id).where(Invitation.id == first_id)) is None
     assert session.scalars(select(Contact.invitation_link).order_by(Contact.id)).all() == links[1:]
+
+
+def tables_reaching_contacts() -> set[str]:
+    """Contacts, and every table that names a contact or the random link contacts are keyed by."""
+    contacts = Base.metadata.tables["contacts"]
+    reaching = {"contacts"}
+    for table in Base.metadata.tables.values():
+        for foreign_key in table.foreign_keys:
+            target = foreign_key.column
+            if target.table is contacts or (
+                target.table.name == "invitations" and target.name == "link_id"
+            ):
+                reaching.add(table.name)
+    return reaching
+
+
+def test_no_table_beside_contact_data_names_an_invitation_or_response_by_sequential_id() -> None:
+    # Issue 3: contact details are "linked to responses only through a random id". A table that
+    # can be joined to a contact and also holds invitations.id or responses.id would join
+    # contacts to answers by sequential id, whatever the contacts table itself holds.
+    reaching = tables_reaching_contacts()
+    assert {"contacts", "sms_outbox"} <= reaching
+    sequential = {("invitations", "id"), ("responses", "id")}
+    offending = sorted(
+        f"{name}.{foreign_key.parent.name} -> {foreign_key.target_fullname}"
+        for name in reaching
+        for foreign_key in Base.metadata.tables[name].foreign_keys
+        if (foreign_key.column.table.name, foreign_key.column.name) in sequential
+    )
+    assert offending == []
+    for name in reaching:
+        columns = set(Base.metadata.tables[name].columns.keys())
+        assert not columns & {"invitation_id", "response_id", "contact_id"}, name
+
+
+def test_a_queued_text_reaches_its_contact_through_the_link_and_goes_with_its_invitation(
+    app: Flask, session: Session, places: dict[str, int]
+) -> None:
+    cipher = contact_cipher(app.config)
+    area = session.get(Area, places["north-riverside"])
+    assert area is not None
+    issued = invitation_service.create_invitation(
+        session, area=area, questionnaire_id="voices-core"
+    )
+    contact = new_contact(cipher, issued.invitation, phone="+447400123499")
+    session.add(contact)
+    # Not flushed: queueing a text for a contact made in the same transaction still links it.
+    row = queue_message(session, cipher, contact=contact, kind="invitation", body="Hello")
+    session.commit()
+
+    stored = session.execute(text("SELECT * FROM sms_outbox")).mappings().one()
+    assert stored["invitation_link"] == issued.invitation.link_id
+    assert not {"invitation_id", "contact_id"} & set(stored.keys())
+    assert contact_for_message(session, row) is contact
+
+    session.execute(text("DELETE FROM invitations WHERE id = :id"), {"id": issued.invitation.id})
+    session.commit()
+    assert session.scalars(select(SmsOutbox.id)).all() == []

@@ -15,6 +15,7 @@ from app.models import (
     Answer,
     AuditEvent,
     Contact,
+    Invitation,
     OutboxStatus,
     Response,
     ResponsePerson,
@@ -83,9 +84,9 @@ def test_contacts_and_texts_go_ninety_days_after_the_round_closes(
         == 2
     )
     queued = session.scalar(
-        select(SmsOutbox).where(
-            SmsOutbox.invitation_id == in_round.invitation_id, SmsOutbox.kind == "reminder"
-        )
+        select(SmsOutbox)
+        .join(Invitation, Invitation.link_id == SmsOutbox.invitation_link)
+        .where(Invitation.id == in_round.invitation_id, SmsOutbox.kind == "reminder")
     )
     assert queued is not None and queued.status == OutboxStatus.CANCELLED
     for kept in (other_area, later):

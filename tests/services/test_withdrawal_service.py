@@ -50,9 +50,9 @@ def test_withdrawing_an_invited_response_removes_answers_names_contact_and_texts
     assert contacts_left(session, amira.invitation_id) == 0
     assert texts_left(session, amira.invitation_id) == 0
     reminder = session.scalar(
-        select(SmsOutbox).where(
-            SmsOutbox.invitation_id == amira.invitation_id, SmsOutbox.kind == "reminder"
-        )
+        select(SmsOutbox)
+        .join(Invitation, Invitation.link_id == SmsOutbox.invitation_link)
+        .where(Invitation.id == amira.invitation_id, SmsOutbox.kind == "reminder")
     )
     assert reminder is not None and reminder.status == OutboxStatus.CANCELLED
     conversation = session.scalar(
