@@ -67,7 +67,10 @@ def purge_report_files(
         return ReportFilesPurge(
             report_builds_expired_by_age=_count(session, too_old),
             report_builds_superseded=_count(session, and_(replaced, ~too_old)),
-            report_builds_missing_file=len(_ready_without_file(session, reports_dir)),
+            # Counted as a real run counts them: after the old and the replaced are expired.
+            report_builds_missing_file=len(
+                _ready_without_file(session, reports_dir, and_(~too_old, ~replaced))
+            ),
         )
     by_age = _expire_in_batches(session, too_old, batch_size)
     superseded = _expire_in_batches(session, replaced, batch_size)
@@ -227,11 +230,14 @@ def _mark_expired(session: Session, build_ids: list[int]) -> None:
     )
 
 
-def _ready_without_file(session: Session, reports_dir: Path) -> list[int]:
+def _ready_without_file(
+    session: Session, reports_dir: Path, among: ColumnElement[bool] | None = None
+) -> list[int]:
     """Ready builds whose file is not where the download would look for it."""
     rows = session.execute(
         select(ReportBuild.id, ReportBuild.file_name).where(
-            ReportBuild.status == ReportBuildStatus.READY.value
+            ReportBuild.status == ReportBuildStatus.READY.value,
+            *([among] if among is not None else []),
         )
     ).all()
     session.rollback()

@@ -15,7 +15,7 @@ from analysis.report.model import ReportPeriod, ReportScope
 from app.models import AuditEvent, ReportBuild
 from app.models.clock import utc_now
 from app.services import report_builds
-from app.services.report_files import purge_report_files
+from app.services.report_files import ReportFilesPurge, purge_report_files
 
 NORTH = "north-riverside"
 
@@ -110,11 +110,17 @@ def test_a_dry_run_counts_and_deletes_nothing(session: Session, tmp_path: Path) 
     folder = tmp_path / "reports"
     old = ready_build(session, folder, age=timedelta(days=30))
     ready_build(session, folder, version="v2", age=timedelta(days=20))
+    # Too old and gone too: counted once, as too old, as a real run would count it.
+    gone = ready_build(session, folder, version="v1", file_format="pdf", age=timedelta(days=9))
+    (folder / str(gone.file_name)).unlink()
 
     counted = purge_report_files(session, folder, keep_days=7, dry_run=True)
 
-    # Both are too old; the older is replaced too, but is counted once.
-    assert (counted.report_builds_expired_by_age, counted.report_builds_superseded) == (2, 0)
+    # All three are too old; the oldest is replaced too, but is counted once.
+    assert counted.as_detail() == {
+        **ReportFilesPurge().as_detail(),
+        "report_builds_expired_by_age": 3,
+    }
     assert state(session, old.id)[0] == "ready"
     assert len(list(folder.iterdir())) == 2
     assert session.scalar(select(AuditEvent.id)) is None
