@@ -80,6 +80,9 @@ class Config:
     REPORTS_DIR = os.environ.get("REPORTS_DIR", str(PROJECT_ROOT / "instance" / "reports"))
     # A build still unfinished after this long was left by a worker that died: built again.
     REPORT_BUILD_LEASE_SECONDS = _env_int("REPORT_BUILD_LEASE_SECONDS", 900)
+    # A built file names no person but holds an area's figures as they were: it is deleted this
+    # many days after it was built (or as soon as a newer build of the same report replaces it).
+    REPORT_FILES_KEEP_DAYS = _env_int("REPORT_FILES_KEEP_DAYS", 7)
 
     # Who is asking, and where to get help: shown on every survey page.
     SURVEY_ORGANISATION = os.environ.get("SURVEY_ORGANISATION", "your local NHS and council")

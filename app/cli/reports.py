@@ -24,7 +24,7 @@ from app.dashboard.printed import warm_up_renderer
 from app.extensions import db
 from app.models import Area
 from app.services import areas as area_service
-from app.services import report_builds, reporting
+from app.services import report_builds, report_files, reporting
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.errors import AreaNotFound, NotASubArea
 from app.survey.context import default_questionnaire
@@ -309,6 +309,8 @@ def worker(once: bool, poll: float) -> None:
             object_ref=f"report_build:{build_id}",
             detail={"format": build.file_format, "file": file_name},
         )
+        # A newer file of the same report makes the older ones misleading: delete them now.
+        report_files.expire_superseded(db.session(), directory)
         built += 1
         click.echo(f"Built report {build_id}: {file_name}")
     click.echo(f"Built {built} queued reports")

@@ -17,8 +17,12 @@ from app.extensions import db
 from app.questionnaire import Questionnaire, QuestionnaireLibrary
 from app.services import areas as area_service
 from app.services.audit import Actor, AuditAction, record_event
-from app.services.codesign_publishing import LibraryWithPublished, versions_built_on
-from app.services.errors import AreaNotFound
+from app.services.codesign_publishing import (
+    LibraryWithPublished,
+    area_versions,
+    versions_built_on,
+)
+from app.services.errors import AreaNotFound, NotASubArea
 from app.services.response_codebook import STATS_FORMATS, ExportCodeUnknown, build_codebook
 from app.services.response_dictionary import (
     DictionaryFormat,
@@ -27,6 +31,7 @@ from app.services.response_dictionary import (
 )
 from app.services.response_export import (
     ExportCountMismatch,
+    area_ids_for_export,
     export_responses_to_file,
     write_responses_csv,
 )
@@ -56,7 +61,18 @@ def _library() -> QuestionnaireLibrary:
     help="sav (SPSS) and dta (Stata) need --out; dictionary is CSV, or XLSX for an --out "
     "ending in .xlsx.",
 )
-@click.option("--area", "area_slug", default=None, help="Only this area (its slug).")
+@click.option(
+    "--area",
+    "area_slug",
+    default=None,
+    help="Only this area (its slug), with its sub-areas' responses, as its report counts them.",
+)
+@click.option(
+    "--sub-area",
+    "sub_area_slug",
+    default=None,
+    help="Only this sub-area of --area (as the report's sub-area filter).",
+)
 @click.option(
     "--status",
     type=click.Choice(["submitted", "all"]),
@@ -72,12 +88,31 @@ def _library() -> QuestionnaireLibrary:
     help="File to write (default: standard output).",
 )
 def export_responses(
-    file_format: str, area_slug: str | None, status: str, out_path: Path | None
+    file_format: str,
+    area_slug: str | None,
+    sub_area_slug: str | None,
+    status: str,
+    out_path: Path | None,
 ) -> None:
     """One row per response of the default questionnaire (CSV, SPSS, Stata), or its dictionary."""
     questionnaire = _library().get(str(current_app.config["DEFAULT_QUESTIONNAIRE"]))
-    # Areas' published versions (core + local questions) join in, local items as extra columns.
-    also = versions_built_on(db.session(), questionnaire.id, area_slug)
+    if sub_area_slug is not None and area_slug is None:
+        raise click.UsageError("--sub-area narrows an area's export: give --area too.")
+    try:
+        area_ids = area_ids_for_export(db.session(), area_slug, sub_area_slug)
+    except AreaNotFound as problem:
+        raise click.ClickException(f"There is no area with the slug {area_slug!r}") from problem
+    except NotASubArea as problem:
+        raise click.ClickException(
+            f"{sub_area_slug!r} is not a sub-area of {area_slug!r}"
+        ) from problem
+    # Published versions (core + local questions) of the areas exported join in, local items
+    # as extra columns: an ICB's file holds its places' versions too.
+    also = (
+        versions_built_on(db.session(), questionnaire.id)
+        if area_ids is None
+        else [version for area_id in area_ids for version in area_versions(db.session(), area_id)]
+    )
     target = str(out_path) if out_path else "standard output"
     if file_format == "dictionary":
         _export_dictionary(questionnaire, area_slug, out_path)
@@ -98,8 +133,10 @@ def export_responses(
                     out_path,
                     file_format,
                     area_slug=area_slug,
+                    sub_area_slug=sub_area_slug,
                     include_in_progress=include_in_progress,
                     on_rows=progress.advance,
+                    also=also,
                 )
             elif out_path is None:
                 stdout = sys.stdout
@@ -108,6 +145,7 @@ def export_responses(
                     questionnaire,
                     stdout,
                     area_slug=area_slug,
+                    sub_area_slug=sub_area_slug,
                     include_in_progress=include_in_progress,
                     on_rows=progress.advance,
                     also=also,
@@ -119,6 +157,7 @@ def export_responses(
                     questionnaire,
                     out_path,
                     area_slug=area_slug,
+                    sub_area_slug=sub_area_slug,
                     include_in_progress=include_in_progress,
                     on_rows=progress.advance,
                     also=also,
@@ -135,7 +174,8 @@ def export_responses(
         )
     _audit(
         AuditAction.EXPORT_RESPONSES,
-        area_slug,
+        # Audited against the narrowest area exported, so the place's own log shows it.
+        sub_area_slug or area_slug,
         target,
         {"rows": result.rows_written, "format": file_format, "status": status},
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import (
-    Response,
     abort,
     current_app,
     redirect,
@@ -25,7 +25,7 @@ from app.access.scoping import scope_of
 from app.dashboard import bp
 from app.extensions import db
 from app.models import Area, CommunityGroup, ReportBuild, ReportBuildStatus
-from app.services import report_builds, reporting
+from app.services import report_builds, report_files, reporting
 from app.services.audit import Actor, AuditAction, record_event
 
 # Seconds between automatic checks of the "being prepared" page (it can be switched off).
@@ -90,14 +90,69 @@ def _checked_build(build_id: int) -> tuple[ReportBuild, Scope]:
     return build, access
 
 
+def _build_again_url(build: ReportBuild) -> str:
+    """The download that asked for this file: asked again, it builds from the latest data."""
+    filters: dict[str, Any] = {
+        "from": build.period_start.isoformat() if build.period_start else None,
+        "to": build.period_end.isoformat() if build.period_end else None,
+    }
+    if build.scope_kind == "group":
+        return url_for(
+            "dashboard.group_download",
+            group_slug=build.scope_slug,
+            file_format=build.file_format,
+            **filters,
+        )
+    return url_for(
+        "dashboard.area_download",
+        area_slug=build.scope_slug,
+        file_format=build.file_format,
+        sub_area=build.sub_area,
+        **filters,
+    )
+
+
+def _no_longer_kept(build: ReportBuild, status: int = 200) -> WerkzeugResponse:
+    """The kind page for a file deleted by the retention purge (or found missing)."""
+    page = render_template(
+        "dashboard/report_build.html",
+        build=build,
+        waiting=False,
+        refreshing=False,
+        expired=True,
+        keep_days=int(current_app.config["REPORT_FILES_KEEP_DAYS"]),
+        build_again_url=_build_again_url(build),
+    )
+    response = current_app.make_response((page, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _file_of(build: ReportBuild) -> Path | None:
+    if not build.file_name:
+        return None
+    return report_files.file_path(Path(current_app.config["REPORTS_DIR"]), build.file_name)
+
+
 @bp.get("/reports/builds/<int:build_id>")
 @requires(Permission.STAFF_HOME)
 def report_build(build_id: int) -> WerkzeugResponse | str:
     build, _access = _checked_build(build_id)
+    if build.status == ReportBuildStatus.READY:
+        path = _file_of(build)
+        if path is None or not path.is_file():
+            report_files.forget_missing_file(db.session(), build)
+    if build.status == ReportBuildStatus.EXPIRED:
+        return _no_longer_kept(build)
     waiting = build.status in (ReportBuildStatus.QUEUED, ReportBuildStatus.BUILDING)
     refresh = waiting and request.args.get("refresh") != "off"
     page = render_template(
-        "dashboard/report_build.html", build=build, waiting=waiting, refreshing=refresh
+        "dashboard/report_build.html",
+        build=build,
+        waiting=waiting,
+        refreshing=refresh,
+        expired=False,
+        keep_days=int(current_app.config["REPORT_FILES_KEEP_DAYS"]),
     )
     response = current_app.make_response(page)
     response.headers["Cache-Control"] = "no-store"
@@ -109,13 +164,23 @@ def report_build(build_id: int) -> WerkzeugResponse | str:
 
 @bp.get("/reports/builds/<int:build_id>/file")
 @requires(Permission.STAFF_HOME)
-def report_build_file(build_id: int) -> Response:
+def report_build_file(build_id: int) -> WerkzeugResponse:
     build, access = _checked_build(build_id)
+    if build.status == ReportBuildStatus.EXPIRED:
+        # 410: the file existed and was deleted on purpose; the page offers a fresh one.
+        return _no_longer_kept(build, 410)
     if build.status != ReportBuildStatus.READY or not build.file_name:
         abort(404)
-    path = Path(current_app.config["REPORTS_DIR"]) / build.file_name
-    if not path.is_file():
-        abort(404)
+    path = _file_of(build)
+    try:
+        # Opened before anything is sent: the purge may delete the file at any moment, and
+        # an open file stays readable until the download ends.
+        handle = path.open("rb") if path is not None else None
+    except OSError:
+        handle = None
+    if handle is None:
+        report_files.forget_missing_file(db.session(), build)
+        return _no_longer_kept(build, 410)
     record_event(
         db.session(),
         Actor(current_user.user_id, current_user.email),
@@ -131,7 +196,7 @@ def report_build_file(build_id: int) -> Response:
         },
     )
     response = send_file(
-        path.resolve(),
+        handle,
         as_attachment=True,
         download_name=build.file_name.split("-", 1)[1],
         max_age=0,

@@ -17,6 +17,9 @@ class ReportBuildStatus(enum.StrEnum):
     BUILDING = "building"
     READY = "ready"
     FAILED = "failed"
+    # Its file was deleted (too old, or a newer build of the same report replaced it): the
+    # page offers to build it again rather than serve an old or missing file.
+    EXPIRED = "expired"
 
 
 class ReportBuild(Base):

@@ -91,7 +91,10 @@ def request_build(
         ReportBuild.file_format == file_format,
         ReportBuild.language == language,
         ReportBuild.data_version == data_version,
-        ReportBuild.status != ReportBuildStatus.FAILED.value,
+        # A failed job is asked for again, and an expired one has no file left to hand out.
+        ReportBuild.status.not_in(
+            [ReportBuildStatus.FAILED.value, ReportBuildStatus.EXPIRED.value]
+        ),
     )
     existing = session.scalar(select(ReportBuild).where(same).order_by(ReportBuild.id.desc()))
     if existing is not None:

@@ -8,11 +8,12 @@ dashboard reopens from memory, and any new, changed or withdrawn response change
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,9 +27,10 @@ from analysis.report.model import (
     ReportPeriod,
     ReportScope,
 )
-from app.models import Area, CommunityGroup, Invitation, Response
+from app.models import Area, CommunityGroup, Invitation, PublishedQuestionnaire, Response
 from app.models.response import ResponseStatus
 from app.questionnaire import Questionnaire
+from app.services.codesign_publishing import versions_built_on
 from app.services.errors import ServiceError
 from app.services.response_export import export_responses_to_file, restore_cell
 
@@ -55,6 +57,8 @@ class ResponsesData:
     frame: pd.DataFrame
     comments: AnalysedComments | None
     themes_available: bool
+    # The core's definition, reading the published area versions' responses too.
+    analysed: QuestionnaireData
 
 
 class LruCache:
@@ -180,6 +184,37 @@ def questionnaire_data(questionnaires_dir: str, questionnaire: Questionnaire) ->
     return load_questionnaire(path)
 
 
+def published_versions_data(session: Session, core_id: str) -> list[QuestionnaireData]:
+    """Every published area version built on the core, as the analysis reads a definition."""
+    from analysis.questionnaire_data import questionnaire_from_data
+
+    rows = session.scalars(
+        select(PublishedQuestionnaire.definition_json)
+        .where(PublishedQuestionnaire.core_id == core_id)
+        .order_by(PublishedQuestionnaire.id)
+    )
+    return [questionnaire_from_data(json.loads(definition)) for definition in rows]
+
+
+def with_published_versions(
+    core: QuestionnaireData, published: Sequence[QuestionnaireData]
+) -> QuestionnaireData:
+    """The core's definition, reading responses to areas' published versions built on it too.
+
+    A report reads only core columns, so only the core items are checked to be the same in
+    each version (merge_versions refuses any that differ); local items of two areas may share
+    an id with different meanings, and the report never reads them.
+    """
+    from analysis.questionnaire_data import merge_versions
+
+    for version in published:
+        core_part = {
+            item_id: item for item_id, item in version.items.items() if item_id in core.items
+        }
+        merge_versions([core, replace(version, items=core_part)])
+    return replace(core, also_reads=core.also_reads | {version.id for version in published})
+
+
 def read_responses(
     session: Session, questionnaire: Questionnaire, analysed: QuestionnaireData
 ) -> pd.DataFrame:
@@ -193,7 +228,11 @@ def read_responses(
 
     with tempfile.TemporaryDirectory(prefix="cv-report-") as folder:
         path = Path(folder) / "responses.csv"
-        export_responses_to_file(session, questionnaire, path)
+        # Responses to an area's published versions (the core plus its local questions) count
+        # in its report as in the analysts' files: the core columns are the same.
+        export_responses_to_file(
+            session, questionnaire, path, also=versions_built_on(session, questionnaire.id)
+        )
         header = set(read_header(path))
         wanted = [
             name
@@ -256,12 +295,15 @@ def responses_data(
         cached = _data.get(version)
         if isinstance(cached, ResponsesData):
             return cached
-        analysed = questionnaire_data(questionnaires_dir, questionnaire)
+        analysed = with_published_versions(
+            questionnaire_data(questionnaires_dir, questionnaire),
+            published_versions_data(session, questionnaire.id),
+        )
         frame = place_in_areas(
             read_responses(session, questionnaire, analysed), parent_areas(session)
         )
         comments, themes_available = analyse_free_text(frame)
-        data = ResponsesData(version, frame, comments, themes_available)
+        data = ResponsesData(version, frame, comments, themes_available, analysed)
         _data.put(version, data)
         return data
 
@@ -388,7 +430,7 @@ def build_or_cached_report(
         return cached
     from analysis.report.build import area_comparison, build_report
 
-    analysed = questionnaire_data(questionnaires_dir, questionnaire)
+    analysed = data.analysed
     areas_key = ("areas", data.version, period.start, period.end)
     areas = _reports.get(areas_key)
     if areas is None and scope.kind != "group" and _has_responses(data.frame, period):

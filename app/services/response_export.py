@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Area, Response
 from app.questionnaire import Item, Questionnaire
-from app.services.errors import AreaNotFound, ServiceError
+from app.services.errors import AreaNotFound, NotASubArea, ServiceError
 
 # The format's rules live in response_csv_format; they are re-exported here for callers.
 from app.services.response_csv_format import (
@@ -82,12 +82,17 @@ def write_responses_csv(
     out: TextIO,
     *,
     area_slug: str | None = None,
+    sub_area_slug: str | None = None,
     include_in_progress: bool = False,
     batch_size: int = EXPORT_BATCH_SIZE,
     on_rows: Callable[[int], None] | None = None,
     also: Sequence[Questionnaire] = (),
 ) -> ExportResult:
     """Write the header and one row per response to ``out`` (opened with newline="").
+
+    An area's export holds its sub-areas' responses too, as its report counts them (the
+    ``area`` column names the place each was collected in); ``sub_area_slug`` keeps one of
+    them, as the report's sub-area filter does.
 
     ``also`` adds responses to other versions built on the same core (an area's published
     core + local module versions): the core columns stay exactly as they are, and each local
@@ -99,10 +104,10 @@ def write_responses_csv(
     """
     begin_read_snapshot(session)
     try:
-        area_id = area_id_for_slug(session, area_slug)
+        area_ids = area_ids_for_export(session, area_slug, sub_area_slug)
         ids = tuple(dict.fromkeys([questionnaire.id, *(other.id for other in also)]))
-        which = ExportFilter(questionnaire.id, area_id, include_in_progress, ids)
-        expected = matching_count(session, ids, area_id, include_in_progress)
+        which = ExportFilter(questionnaire.id, area_ids, include_in_progress, ids)
+        expected = matching_count(session, ids, area_ids, include_in_progress)
         columns = combined_item_columns(questionnaire, also)
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([*FIXED_COLUMNS, *(item.id for item in columns)])
@@ -115,7 +120,7 @@ def write_responses_csv(
                 on_rows(len(rows))
         if written != expected:
             raise ExportCountMismatch(expected, written)
-        others = other_questionnaires(session, ids, area_id, include_in_progress)
+        others = other_questionnaires(session, ids, area_ids, include_in_progress)
         return ExportResult(written, others)
     finally:
         # End the read transaction: a long export must not hold a snapshot open afterwards.
@@ -128,6 +133,7 @@ def export_responses_to_file(
     destination: Path,
     *,
     area_slug: str | None = None,
+    sub_area_slug: str | None = None,
     include_in_progress: bool = False,
     batch_size: int = EXPORT_BATCH_SIZE,
     on_rows: Callable[[int], None] | None = None,
@@ -150,6 +156,7 @@ def export_responses_to_file(
                 questionnaire,
                 out,
                 area_slug=area_slug,
+                sub_area_slug=sub_area_slug,
                 include_in_progress=include_in_progress,
                 batch_size=batch_size,
                 on_rows=on_rows,
@@ -198,13 +205,30 @@ def begin_read_snapshot(session: Session) -> None:
         real_session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def area_id_for_slug(session: Session, area_slug: str | None) -> int | None:
+def area_ids_for_export(
+    session: Session, area_slug: str | None, sub_area_slug: str | None = None
+) -> tuple[int, ...] | None:
+    """The areas an export holds: the area and its sub-areas, or one sub-area of it.
+
+    None (every area) when no area is named. A sub-area named must be one of the area's own
+    (read from its ``parent_id``): another area's place is refused like an unknown one.
+    """
     if area_slug is None:
+        if sub_area_slug is not None:
+            raise NotASubArea(sub_area_slug)
         return None
-    area_id = session.scalar(select(Area.id).where(Area.slug == area_slug))
-    if area_id is None:
+    area = session.scalar(select(Area).where(Area.slug == area_slug))
+    if area is None:
         raise AreaNotFound(area_slug)
-    return area_id
+    if sub_area_slug is not None:
+        place = session.scalar(select(Area).where(Area.slug == sub_area_slug))
+        if place is None or place.parent_id != area.id:
+            raise NotASubArea(sub_area_slug)
+        return (place.id,)
+    rows = session.scalars(
+        select(Area.id).where(or_(Area.id == area.id, Area.parent_id == area.id)).order_by(Area.id)
+    )
+    return tuple(rows)
 
 
 def combined_item_columns(
@@ -222,9 +246,12 @@ def combined_item_columns(
 
 
 def matching_count(
-    session: Session, ids: Sequence[str], area_id: int | None, include_in_progress: bool
+    session: Session,
+    ids: Sequence[str],
+    area_ids: tuple[int, ...] | None,
+    include_in_progress: bool,
 ) -> int:
-    which = ExportFilter(ids[0], area_id, include_in_progress)
+    which = ExportFilter(ids[0], area_ids, include_in_progress)
     statement = select(func.count(Response.id)).where(
         Response.questionnaire_id.in_(ids), *which.conditions()
     )
@@ -232,9 +259,12 @@ def matching_count(
 
 
 def other_questionnaires(
-    session: Session, ids: Sequence[str], area_id: int | None, include_in_progress: bool
+    session: Session,
+    ids: Sequence[str],
+    area_ids: tuple[int, ...] | None,
+    include_in_progress: bool,
 ) -> dict[str, int]:
-    which = ExportFilter(ids[0], area_id, include_in_progress)
+    which = ExportFilter(ids[0], area_ids, include_in_progress)
     statement = (
         select(Response.questionnaire_id, func.count(Response.id))
         .where(Response.questionnaire_id.not_in(ids), *which.conditions())

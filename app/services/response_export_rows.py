@@ -30,7 +30,8 @@ class ExportFilter:
     """Which responses an export holds."""
 
     questionnaire_id: str
-    area_id: int | None
+    # The areas whose responses are exported (an area and its sub-areas); None: every area.
+    area_ids: tuple[int, ...] | None
     include_in_progress: bool
     # Every questionnaire id exported (empty: questionnaire_id alone).
     questionnaire_ids: tuple[str, ...] = ()
@@ -42,8 +43,8 @@ class ExportFilter:
     def conditions(self) -> list[ColumnElement[bool]]:
         """The area and status conditions (the questionnaire is matched by the caller)."""
         conditions: list[ColumnElement[bool]] = []
-        if self.area_id is not None:
-            conditions.append(Response.area_id == self.area_id)
+        if self.area_ids is not None:
+            conditions.append(Response.area_id.in_(self.area_ids))
         if not self.include_in_progress:
             conditions.append(Response.status == ResponseStatus.SUBMITTED.value)
         return conditions

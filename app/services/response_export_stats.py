@@ -45,7 +45,7 @@ from app.services.response_export import (
     EXPORT_BATCH_SIZE,
     ExportCountMismatch,
     ExportResult,
-    area_id_for_slug,
+    area_ids_for_export,
     begin_read_snapshot,
     matching_count,
     other_questionnaires,
@@ -65,9 +65,11 @@ def export_responses_stats(
     file_format: StatsFormat,
     *,
     area_slug: str | None = None,
+    sub_area_slug: str | None = None,
     include_in_progress: bool = False,
     batch_size: int = EXPORT_BATCH_SIZE,
     on_rows: Callable[[int], None] | None = None,
+    also: Sequence[Questionnaire] = (),
 ) -> ExportResult:
     """Write the responses to ``destination`` as .sav or .dta, count-checked, renamed into place.
 
@@ -78,9 +80,14 @@ def export_responses_stats(
     codebook = build_codebook(questionnaire)
     begin_read_snapshot(session)
     try:
-        area_id = area_id_for_slug(session, area_slug)
-        which = ExportFilter(questionnaire.id, area_id, include_in_progress)
-        expected = matching_count(session, (questionnaire.id,), area_id, include_in_progress)
+        # An area's file holds its sub-areas' responses too, as its report counts them.
+        area_ids = area_ids_for_export(session, area_slug, sub_area_slug)
+        # Responses to published versions built on this core (core + local questions) are in
+        # the file too, as in the CSV and the report: the variables are the core's, whose
+        # items and routing a published version keeps unchanged; local answers are left out.
+        ids = tuple(dict.fromkeys([questionnaire.id, *(other.id for other in also)]))
+        which = ExportFilter(questionnaire.id, area_ids, include_in_progress, ids)
+        expected = matching_count(session, ids, area_ids, include_in_progress)
         columns = _Columns(codebook, expected)
         filler = _RowFiller(questionnaire, codebook)
         written = 0
@@ -94,11 +101,11 @@ def export_responses_stats(
                 on_rows(len(batch))
         if written != expected:
             raise ExportCountMismatch(expected, written)
-        others = other_questionnaires(session, (questionnaire.id,), area_id, include_in_progress)
+        others = other_questionnaires(session, ids, area_ids, include_in_progress)
     finally:
         session.rollback()  # end the read snapshot before the (slow) file writing
     frame = columns.frame(file_format)
-    _write_checked(frame, codebook, destination, file_format, written, area_slug)
+    _write_checked(frame, codebook, destination, file_format, written, sub_area_slug or area_slug)
     return ExportResult(written, others)
 
 

@@ -17,12 +17,13 @@ from app.access.scoping import scope_of
 from app.extensions import db
 from app.models import Area
 from app.models.clock import utc_now
+from app.questionnaire import Questionnaire
 from app.services import areas as area_service
 from app.services import codesign_notifications
 from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
 from app.services.codesign_publishing import area_versions
-from app.services.errors import AreaNotFound
+from app.services.errors import AreaNotFound, NotASubArea
 from app.services.invitation_summary import invitation_summary
 from app.services.response_codebook import ExportCodeUnknown, StatsFormat, build_codebook
 from app.services.response_dictionary import DictionaryFormat, write_dictionary_file
@@ -78,22 +79,51 @@ def _area_or_404(slug: str | None, permission: Permission) -> Area:
     return area
 
 
+def _exported_area() -> tuple[Area, Area | None]:
+    """The area of an export and, with ``?sub_area=``, the one of its own sub-areas it keeps.
+
+    The area's file holds its sub-areas' responses, as its report counts them. The sub-area is
+    looked up under the area (its ``parent_id``), so another area's place is refused (400),
+    exactly like a report download with a sub-area that is not the area's.
+    """
+    area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
+    sub_area_slug = request.args.get("sub_area")
+    if not sub_area_slug:
+        return area, None
+    try:
+        return area, area_service.sub_area_of(db.session(), area, sub_area_slug)
+    except NotASubArea:
+        abort(400)
+
+
+def _published_versions(area: Area, sub_area: Area | None) -> list[Questionnaire]:
+    """The published versions of the areas an export holds (the area and its places)."""
+    exported = (
+        [sub_area] if sub_area is not None else [area, *area_service.sub_areas(db.session(), area)]
+    )
+    return [version for place in exported for version in area_versions(db.session(), place.id)]
+
+
 @bp.get("/exports/responses.csv")
 @requires(Permission.EXPORT_RESPONSES)
 def export_responses() -> WerkzeugResponse:
     """One area's sent responses as CSV, written to a private temporary file then streamed."""
-    area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
+    area, sub_area = _exported_area()
+    area_slug = area.slug
+    sub_area_slug = sub_area.slug if sub_area else None
+    # The published versions (core + local questions) of the areas exported add their columns.
+    also = _published_versions(area, sub_area)
     return _private_download(
-        area,
+        sub_area or area,
         "csv",
         lambda path: (
-            # An area's published versions (core + local questions) add their local columns.
             export_responses_to_file(
                 db.session(),
                 default_questionnaire(),
                 path,
-                area_slug=area.slug,
-                also=area_versions(db.session(), area.id),
+                area_slug=area_slug,
+                sub_area_slug=sub_area_slug,
+                also=also,
             ).rows_written
         ),
     )
@@ -106,15 +136,23 @@ def export_responses_stats_file(file_format: StatsFormat) -> WerkzeugResponse | 
     # Here, not at the top: pandas and pyreadstat load only when an analyst asks for a file.
     from app.services.response_export_stats import export_responses_stats
 
-    area = _area_or_404(request.args.get("area"), Permission.EXPORT_RESPONSES)
+    area, sub_area = _exported_area()
     area_slug = area.slug
+    sub_area_slug = sub_area.slug if sub_area else None
+    also = _published_versions(area, sub_area)
     try:
         return _private_download(
-            area,
+            sub_area or area,
             file_format,
             lambda path: (
                 export_responses_stats(
-                    db.session(), default_questionnaire(), path, file_format, area_slug=area_slug
+                    db.session(),
+                    default_questionnaire(),
+                    path,
+                    file_format,
+                    area_slug=area_slug,
+                    sub_area_slug=sub_area_slug,
+                    also=also,
                 ).rows_written
             ),
         )

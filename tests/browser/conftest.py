@@ -97,6 +97,8 @@ def _server_env(db_path: Path) -> dict[str, str]:
     # The browser stands in for one proxy, so a test can say which carer's address a request
     # comes from (X-Forwarded-For): per-address limits then apply per carer, as in life.
     env["PROXY_FIX_X_FOR"] = "1"
+    # Queued reports' files stay with this run's database, never in the checkout's instance/.
+    env["REPORTS_DIR"] = str(db_path.parent / "reports")
     return env
 
 

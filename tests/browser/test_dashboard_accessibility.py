@@ -1,4 +1,7 @@
-"""Report dashboards in Chromium: axe-core checks an area's, a place's, national and a group's.
+"""Report pages in Chromium: axe-core checks the dashboards, a queued report and invitations.
+
+The dashboards are an area's, a place's, national and a group's; a queued report's page is
+checked in each state (waiting, ready, failed, no longer kept).
 
 Each is opened by someone signed in through the pages, with a TOTP code computed here.
 """
@@ -7,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -118,3 +122,46 @@ def test_report_dashboards_have_no_axe_violations(
     sign_in(facilitator, live_server, *people["facilitator"])
     open_report(facilitator, f"{live_server}/reports/groups/{GROUP}")
     assert_accessible(facilitator, "a community group's report")
+
+
+def queued_builds(live_server: LiveServer) -> dict[str, int]:
+    """A queued build in each state (waiting, ready, failed, expired) for the area."""
+    assert live_server.log_path is not None
+    seeded = subprocess.run(
+        [sys.executable, "-m", "tests.browser.seed_report_builds", AREA],
+        cwd=REPO_ROOT,
+        env=_server_env(Path(live_server.log_path).parent / "browser.db"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    lines = [line.split("=") for line in seeded.stdout.split() if "=" in line]
+    return {state: int(build_id) for state, build_id in lines}
+
+
+def test_a_queued_reports_pages_and_the_invitations_summary_have_no_axe_violations(
+    live_server: LiveServer,
+    new_page: Callable[..., Page],
+    people: dict[str, tuple[str, str | None]],
+) -> None:
+    builds = queued_builds(live_server)
+    page = new_page(bypass_csp=True)
+    sign_in(page, live_server, *people["commissioner"])
+    pages = (
+        # The page checks again every 15 seconds: axe runs well within one interval.
+        ("waiting", "", "being prepared", "a report being prepared, checking again"),
+        ("waiting", "?refresh=off", "being prepared", "a report being prepared, not checking"),
+        ("ready", "", "is ready", "a report ready to download"),
+        ("failed", "", "could not prepare", "a report that could not be prepared"),
+        ("expired", "", "no longer kept", "a report no longer kept"),
+        ("expired", "/file", "no longer kept", "the download of a report no longer kept (410)"),
+    )
+    for state, suffix, heading, label in pages:
+        answer = page.goto(f"{live_server}/reports/builds/{builds[state]}{suffix}")
+        assert answer is not None and answer.status == (410 if suffix == "/file" else 200)
+        assert heading in page.inner_text("h1"), label
+        assert_accessible(page, label)
+    page.goto(f"{live_server}/areas/{AREA}/invitations")
+    assert_accessible(page, "an area's invitations and responses")

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import Area, AuditEvent, ReportBuild
 from app.services import report_builds
 from tests.auth.staff_helpers import Staff, add_staff, make_places, make_staff, sign_in
-from tests.dashboard.report_data import seed_reports
+from tests.dashboard.report_data import add_comment_responses, seed_reports
 from tests.page_checks import parse_page
 
 NORTH = "north-riverside"
@@ -187,3 +187,73 @@ def test_two_worker_processes_share_the_queue_and_build_each_report_once(
         attempts = db.session.scalars(select(ReportBuild.attempts)).all()
     assert set(statuses) == {"ready"} and set(attempts) == {1}
     assert len(list((tmp_path / "shared").iterdir())) == 8
+
+
+def test_a_purged_report_gets_a_kind_page_that_builds_it_again(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, staff: dict[str, Staff]
+) -> None:
+    sign_in(client, staff["commissioner"])
+    page_url = client.get(f"/reports/{NORTH}/report.xlsx?from=2025-01-01").headers["Location"]
+    runner.invoke(args=["reports", "worker", "--once"])
+    assert client.get(f"{page_url}/file").status_code == 200
+    files = list(Path(app.config["REPORTS_DIR"]).iterdir())
+    assert len(files) == 1
+
+    purged = runner.invoke(args=["retention", "purge", "--report-days", "0"])
+    assert purged.exit_code == 0, purged.output
+    assert "report builds expired by age: 1" in purged.output
+    assert "report files deleted: 1" in purged.output
+    assert not files[0].exists()
+
+    for url, status in ((page_url, 200), (f"{page_url}/file", 410)):
+        answer = client.get(url)
+        assert answer.status_code == status
+        page = parse_page(answer)
+        assert "no longer kept" in page.find("h1").get_text()
+        again = page.find("a", string=lambda text: bool(text and "again" in text))
+        assert again is not None
+        assert again["href"].startswith(f"/reports/{NORTH}/report.xlsx?")
+        assert "from=2025-01-01" in again["href"]
+    # Following the link asks for the report again: a new job, built from the latest data.
+    rebuilt = client.get(again["href"])
+    assert rebuilt.status_code == 302 and rebuilt.headers["Location"] != page_url
+    assert actions(app).count("report.download") == 1
+
+
+def test_a_file_missing_from_the_reports_folder_is_a_kind_page_not_an_error(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, staff: dict[str, Staff]
+) -> None:
+    sign_in(client, staff["commissioner"])
+    page_url = client.get(f"/reports/{NORTH}/report.csv").headers["Location"]
+    runner.invoke(args=["reports", "worker", "--once"])
+    for built in Path(app.config["REPORTS_DIR"]).iterdir():
+        built.unlink()  # removed by hand, or REPORTS_DIR not shared with this web server
+
+    answer = client.get(f"{page_url}/file")
+
+    assert answer.status_code == 410
+    assert "no longer kept" in parse_page(answer).find("h1").get_text()
+    with app.app_context():
+        (status,) = db.session.scalars(select(ReportBuild.status)).all()
+    assert status == "expired"
+    assert "no longer kept" in parse_page(client.get(page_url)).find("h1").get_text()
+
+
+def test_the_worker_deletes_the_file_a_newer_build_of_the_same_report_replaces(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, staff: dict[str, Staff]
+) -> None:
+    sign_in(client, staff["commissioner"])
+    first_url = client.get(f"/reports/{NORTH}/report.csv").headers["Location"]
+    runner.invoke(args=["reports", "worker", "--once"])
+    (first_file,) = Path(app.config["REPORTS_DIR"]).iterdir()
+    # A new response changes the data version: the same report asked again is a new job.
+    add_comment_responses(app, NORTH, None, [f"comment {number}" for number in range(3)])
+    second_url = client.get(f"/reports/{NORTH}/report.csv").headers["Location"]
+    assert second_url != first_url
+
+    runner.invoke(args=["reports", "worker", "--once"])
+
+    (kept,) = Path(app.config["REPORTS_DIR"]).iterdir()
+    assert kept != first_file and not first_file.exists()
+    assert client.get(f"{first_url}/file").status_code == 410
+    assert client.get(f"{second_url}/file").status_code == 200

@@ -23,6 +23,7 @@ from app.services import reporting
 from app.survey.context import default_questionnaire
 from tests.auth.staff_helpers import Staff, make_places, make_staff, sign_in
 from tests.dashboard.report_data import FORMULA, SCRIPT, seed_reports
+from tests.dashboard.suppression_checks import assert_hidden_cells_are_markers
 from tests.page_checks import parse_page
 
 AREA = "north-riverside"
@@ -134,40 +135,14 @@ def test_every_download_carries_the_same_headline_numbers(
 
 
 def test_suppressed_cells_are_a_marker_and_never_a_number_in_any_format(
-    app: Flask, commissioner: FlaskClient, tmp_path: Path
+    app: Flask, commissioner: FlaskClient
 ) -> None:
     model = model_for(app)
     assert model.suppressed_cells > 0
-    positions = {
-        (table.id, row_number, column.id)
-        for table in model.tables.values()
-        for row_number, row in enumerate(table.rows, start=1)
-        for column, cell in zip(table.columns, row, strict=True)
-        if cell is SUPPRESSED
-    }
-    csv_text = commissioner.get(f"/reports/{AREA}/report.csv").get_data(as_text=True)
-    marked = {
-        (table, int(row), column)
-        for table, row, column, value in re.findall(
-            r"^([a-z_]+),(\d+),[^\r\n]*,([a-z_0-9]+),(\[c\])\r?$", csv_text, flags=re.M
-        )
-    }
-    assert marked == positions
-
-    book = load_workbook(io.BytesIO(commissioner.get(f"/reports/{AREA}/report.xlsx").data))
-    for table_id, row_number, column_id in positions:
-        sheet = book[table_id]
-        header = [cell.value for cell in sheet[2]]
-        cell = sheet.cell(row=row_number + 2, column=header.index(column_id) + 1)
-        assert cell.value == "[c]" and cell.data_type == "s"
-
-    html = commissioner.get(f"/reports/{AREA}/report.html").get_data(as_text=True)
-    soup = BeautifulSoup(html, "html.parser")
-    hidden = soup.select("td.cv-suppressed")
-    assert hidden and {td.get_text(strip=True) for td in hidden} == {"[c]"}
+    assert_hidden_cells_are_markers(commissioner, f"/reports/{AREA}/report", model)
 
 
-def test_hostile_comments_are_inert_in_the_csv_xlsx_and_pdf(
+def test_hostile_comments_are_inert_in_the_csv_xlsx_pdf_and_html_file(
     commissioner: FlaskClient, tmp_path: Path
 ) -> None:
     csv_text = commissioner.get(f"/reports/{AREA}/report.csv").get_data(as_text=True)
@@ -188,6 +163,13 @@ def test_hostile_comments_are_inert_in_the_csv_xlsx_and_pdf(
     text = pdf_text(commissioner.get(f"/reports/{AREA}/report.pdf").data, tmp_path)
     assert "<script>alert('x')</script>" in text
     assert "HYPERLINK(" in text
+
+    # The HTML file (the PDF's source) holds no script at all: the comment is escaped text.
+    html = commissioner.get(f"/reports/{AREA}/report.html").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find_all("script") == []
+    assert "&lt;script&gt;alert" in html and "<script>alert" not in html
+    assert SCRIPT in soup.get_text() and "=HYPERLINK(" in soup.get_text()
 
 
 def test_the_pdf_renderer_fetches_nothing(app: Flask) -> None:

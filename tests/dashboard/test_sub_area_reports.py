@@ -18,6 +18,8 @@ from app.survey.context import default_questionnaire
 from tests.auth.staff_helpers import Staff, add_staff, make_places, make_staff, sign_in
 from tests.dashboard.report_data import add_invitations, seed_reports
 from tests.dashboard.sub_areas import add_sub_areas
+from tests.dashboard.suppression_checks import assert_hidden_cells_are_markers
+from tests.dashboard.test_report_pages import pdf_text
 from tests.page_checks import parse_page
 
 NORTH = "north-riverside"
@@ -120,7 +122,8 @@ def test_invitations_and_response_rates_follow_the_places(
     assert not narrowed.table("response_rates").where(breakdown="sub_area")
 
 
-def test_a_small_place_is_hidden_by_disclosure_control(app: Flask, staff: dict[str, Staff]) -> None:
+def add_tiny_place(app: Flask) -> None:
+    """A third place of North Riverside with three responses: too few to show."""
     with app.app_context():
         parent = db.session.scalar(select(Area.id).where(Area.slug == NORTH))
         db.session.add(Area(slug="riverside-tiny", name="Tiny place", parent_id=parent))
@@ -136,6 +139,10 @@ def test_a_small_place_is_hidden_by_disclosure_control(app: Flask, staff: dict[s
             response.area_id = tiny
         db.session.commit()
     reporting.clear_caches()
+
+
+def test_a_small_place_is_hidden_by_disclosure_control(app: Flask, staff: dict[str, Staff]) -> None:
+    add_tiny_place(app)
     tiny_report = model(app, ReportScope("area", NORTH, "Tiny", sub_area="riverside-tiny"))
     assert tiny_report.responses_in_scope is SUPPRESSED
     assert "headline_indicators" not in tiny_report.tables or all(
@@ -148,6 +155,33 @@ def test_a_small_place_is_hidden_by_disclosure_control(app: Flask, staff: dict[s
         breakdown="sub_area", group="Tiny place", measure="overall_oeg"
     )
     assert tiny_gap["std_value"] is SUPPRESSED
+
+
+def test_a_small_places_numbers_appear_in_no_download_of_the_icb_or_of_the_place(
+    app: Flask, client: FlaskClient, staff: dict[str, Staff], tmp_path: Path
+) -> None:
+    add_tiny_place(app)
+    sign_in(client, staff["commissioner"])
+    whole = model(app, ReportScope("area", NORTH, "North"))
+    assert_hidden_cells_are_markers(client, f"/reports/{NORTH}/report", whole)
+    tiny = model(app, ReportScope("area", NORTH, "Tiny", sub_area="riverside-tiny"))
+    assert_hidden_cells_are_markers(
+        client, f"/reports/{NORTH}/report?sub_area=riverside-tiny", tiny
+    )
+
+    pdf = client.get(f"/reports/{NORTH}/report.pdf?sub_area=riverside-tiny")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.data, tmp_path)
+    rows = [
+        line.strip().removeprefix("Care rated good or better").split()
+        for line in text.splitlines()
+        if line.strip().startswith("Care rated good or better") and "[c]" in line
+    ]
+    # The chart's label, then the table's row: base, value, interval, against national and
+    # national are all markers (the published VOICES figure beside them is England's).
+    assert [row[0] for row in rows] == ["[c]", "[c]"], rows
+    assert rows[1][:5] == ["[c]"] * 5, rows[1]
+    assert "Responses: [c]." in text
 
 
 def test_the_page_offers_the_places_and_explains_a_foreign_one(
@@ -242,3 +276,38 @@ def test_the_command_line_builds_one_place_and_refuses_another_icbs(
             )
         ]
     assert [detail.get("sub_area") for detail in details] == ["riverside-west"]
+
+
+def test_queued_builds_of_an_icb_and_its_places_open_only_for_those_who_may_read_them(
+    app: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    staff: dict[str, Staff],
+    tmp_path: Path,
+) -> None:
+    app.config["REPORTS_DIR"] = str(tmp_path / "reports")
+    app.config["REPORT_QUEUE_MIN_RESPONSES"] = 1
+    sign_in(client, staff["commissioner"])
+    icb, narrowed, place = (
+        client.get(path).headers["Location"]
+        for path in (
+            f"/reports/{NORTH}/report.csv",
+            f"/reports/{NORTH}/report.csv?sub_area=riverside-west",
+            "/reports/riverside-west/report.csv",
+        )
+    )
+    assert runner.invoke(args=["reports", "worker", "--once"]).exit_code == 0
+    # The ICB's commissioner reaches its places' builds, as their reports.
+    assert [client.get(f"{url}/file").status_code for url in (icb, narrowed, place)] == [200] * 3
+
+    place_commissioner = app.test_client()
+    sign_in(place_commissioner, staff["place_commissioner"])
+    assert place_commissioner.get(f"{place}/file").status_code == 200
+    for url in (icb, narrowed):
+        assert place_commissioner.get(url).status_code == 404
+        assert place_commissioner.get(f"{url}/file").status_code == 404
+    # Once purged, the kind "no longer kept" page is still only for those who may read it.
+    assert runner.invoke(args=["retention", "purge", "--report-days", "0"]).exit_code == 0
+    assert place_commissioner.get(f"{icb}/file").status_code == 404
+    assert place_commissioner.get(f"{place}/file").status_code == 410
+    assert client.get(f"{narrowed}/file").status_code == 410
