@@ -87,6 +87,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.staff import bp as staff_bp
     from app.survey import bp as survey_bp
     from app.translate import bp as translate_bp
+    from app.unlimited_endpoints import register_unlimited_endpoints
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
@@ -99,6 +100,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.register_blueprint(dashboard_bp)
     # Last of the routes: every endpoint registered so far is checked for a declared permission.
     register_access_control(app)
+    # After every route too: which endpoints declare no rate limit, so they can skip the limiter.
+    register_unlimited_endpoints(app, limiter)
     _trust_configured_proxies(app)
     _keep_statements_out_of_logs()
     register_error_handlers(app)
