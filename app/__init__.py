@@ -86,11 +86,13 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.sms import register_sms
     from app.staff import bp as staff_bp
     from app.survey import bp as survey_bp
+    from app.survey.question_markup import register_question_markup
     from app.translate import bp as translate_bp
     from app.unlimited_endpoints import register_unlimited_endpoints
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
+    register_question_markup(app)
     register_sms(app)
     register_auth(app)
     app.register_blueprint(staff_bp)
