@@ -113,3 +113,32 @@ def test_an_in_memory_fallback_limit_leaves_every_endpoint_checked() -> None:
     tiny = _tiny_app(limiter)
     tiny.config["RATELIMIT_IN_MEMORY_FALLBACK"] = ["2 per minute"]
     assert endpoints_without_limits(tiny, limiter) == frozenset()
+
+
+def test_all_three_limiter_hooks_are_gated(app: Flask) -> None:
+    # Found by what Flask-Limiter registers: another version would leave them ungated (still
+    # correct, only slower), and this says so.
+    names = [
+        *(f.__name__ for f in app.before_request_funcs[None]),
+        *(f.__name__ for f in app.after_request_funcs[None] if hasattr(f, "__name__")),
+        *(f.__name__ for f in app.teardown_request_funcs[None]),
+    ]
+    assert "check_limits_unless_unlimited" in names
+    assert "limit_headers_unless_unlimited" in names
+    assert "release_unless_unlimited" in names
+
+
+def test_a_limit_used_inside_an_unlimited_view_still_counts() -> None:
+    limiter = Limiter(key_func=lambda: "one-carer", storage_uri="memory://")
+    tiny = _tiny_app(limiter)
+
+    @tiny.get("/inside")
+    def limited_inside() -> str:
+        with limiter.limit("1 per minute"):
+            return "inside"
+
+    register_unlimited_endpoints(tiny, limiter)
+    assert "limited_inside" in tiny.extensions[EXTENSION_KEY]  # no decorator to see
+    client = tiny.test_client()
+    assert [client.get("/inside").status_code for _ in range(2)] == [200, 429]
+    assert limiter.limit_manager.has_hints("limited_inside")
