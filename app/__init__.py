@@ -220,8 +220,14 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
         # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
         # waiting; services that write ask for IMMEDIATE so they queue on the busy timeout.
         immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
-        if immediate:
-            raw = connection.connection.dbapi_connection
-            if isinstance(raw, QueuedWriterConnection):
-                raw.queue_for_writing()
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        raw = connection.connection.dbapi_connection
+        if not immediate:
+            # A deferred BEGIN takes no lock and cannot fail for want of one, so it goes
+            # straight to the driver: through SQLAlchemy's execution pipeline it cost as much
+            # as a page's own query. BEGIN IMMEDIATE keeps that pipeline, whose errors
+            # ("database is locked") callers catch as SQLAlchemy's OperationalError.
+            raw.execute("BEGIN")
+            return
+        if isinstance(raw, QueuedWriterConnection):
+            raw.queue_for_writing()
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -2,7 +2,8 @@ r"""Deterministic cost of one question page: instructions (callgrind) or a profi
 
 CPU time on a shared machine swings with other work; instructions executed do not. This walks
 one carer to the measured page with Flask's test client (the same journey as
-bench/web_survey.py), warms up, then measures N page views (or saves) only:
+bench/web_survey.py), warms up, then measures N page views (or saves) only; ``--hello``
+measures the bare hello app the same way (the test client's own cost is in both):
 
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \
         .venv/bin/python -m bench.page_instructions --callgrind      # "Collected" ÷ N
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=100, help="requests before measuring")
     parser.add_argument("--post", action="store_true", help="measure the answer save instead")
     parser.add_argument("--path", default=None, help="GET this path instead (e.g. /healthz)")
+    parser.add_argument(
+        "--hello", action="store_true", help="the bare hello app instead (the same reference)"
+    )
     how = parser.add_mutually_exclusive_group(required=True)
     how.add_argument("--callgrind", action="store_true", help="toggle callgrind around the run")
     how.add_argument("--profile", action="store_true", help="cProfile the run, print the top")
@@ -87,10 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update(env)
         from app import create_app
 
-        app = create_app()
-        client = app.test_client()
-        csrf = _walk(client)
-        page = f"/survey/q/{PAGE_ID}"
+        if args.hello:
+            from bench.hello_app import app as hello
+
+            client = hello.test_client()
+            csrf, page = "", "/"
+        else:
+            client = create_app().test_client()
+            csrf, page = _walk(client), f"/survey/q/{PAGE_ID}"
         count = [0]
 
         def one() -> None:
@@ -100,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                 reply = client.post(page, data=form)
                 expected = 302
             else:
-                reply = client.get(args.path or page)
+                reply = client.get(page if args.hello else args.path or page)
                 expected = 200
             count[0] += 1
             if reply.status_code != expected:
