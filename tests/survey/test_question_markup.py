@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+from babel.support import Translations
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
+from app.i18n.web import TEMPLATE_TRANSLATIONS_KEY
 from app.services import areas as area_service
+from app.survey import question_markup
+from app.survey.question_markup import QuestionMarkup
+from app.survey.rendering import OptionView, QuestionView
 from tests.page_checks import SurveyWalker
 
 
@@ -65,3 +71,35 @@ def test_a_page_with_an_error_shows_this_carers_own_error(app: Flask) -> None:
 def test_the_kept_markup_is_used_in_tests_as_in_production(app: Flask) -> None:
     # With templates reloading (debug) nothing is kept; the tests above must exercise reuse.
     assert not app.jinja_env.auto_reload
+
+
+def test_kept_markup_is_bounded_and_kept_apart_per_catalogue(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(question_markup, "MAX_QUESTION_FRAGMENTS", 2)
+    markup = QuestionMarkup(app.jinja_env)
+
+    def question(name: str) -> QuestionView:
+        return QuestionView(
+            item_id="about.sex",
+            type="single",
+            text=f"What was the sex of {name}?",
+            hint=None,
+            options=(OptionView("female", "Female", False, True),),
+        )
+
+    def rendered(translations: Translations, name: str) -> str:
+        context = app.jinja_env.from_string("").new_context(
+            {TEMPLATE_TRANSLATIONS_KEY: translations, "page_language": None}
+        )
+        return str(markup.render(context, (question(name),), "about.sex"))
+
+    with app.test_request_context():
+        # A translator's save makes a new catalogue object: it never gets the old one's markup.
+        before, after = Translations(), Translations()
+        assert "Amira" in rendered(before, "Amira")
+        assert "Amira" in rendered(after, "Amira")
+        assert len(markup._fragments) == 2
+        assert "Bola" in rendered(after, "Bola")
+        assert len(markup._fragments) == 2  # the oldest went
+        assert "Amira" in rendered(before, "Amira")
