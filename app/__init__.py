@@ -86,10 +86,13 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.sms import register_sms
     from app.staff import bp as staff_bp
     from app.survey import bp as survey_bp
+    from app.survey.question_markup import register_question_markup
     from app.translate import bp as translate_bp
+    from app.unlimited_endpoints import register_unlimited_endpoints
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
+    register_question_markup(app)
     register_sms(app)
     register_auth(app)
     app.register_blueprint(staff_bp)
@@ -99,6 +102,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.register_blueprint(dashboard_bp)
     # Last of the routes: every endpoint registered so far is checked for a declared permission.
     register_access_control(app)
+    # After every route too: which endpoints declare no rate limit, so they can skip the limiter.
+    register_unlimited_endpoints(app, limiter)
     _trust_configured_proxies(app)
     _keep_statements_out_of_logs()
     register_error_handlers(app)
@@ -215,8 +220,14 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
         # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
         # waiting; services that write ask for IMMEDIATE so they queue on the busy timeout.
         immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
-        if immediate:
-            raw = connection.connection.dbapi_connection
-            if isinstance(raw, QueuedWriterConnection):
-                raw.queue_for_writing()
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        raw = connection.connection.dbapi_connection
+        if not immediate:
+            # A deferred BEGIN takes no lock and cannot fail for want of one, so it goes
+            # straight to the driver: through SQLAlchemy's execution pipeline it cost as much
+            # as a page's own query. BEGIN IMMEDIATE keeps that pipeline, whose errors
+            # ("database is locked") callers catch as SQLAlchemy's OperationalError.
+            raw.execute("BEGIN")
+            return
+        if isinstance(raw, QueuedWriterConnection):
+            raw.queue_for_writing()
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

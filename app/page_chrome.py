@@ -9,6 +9,7 @@ the app is mounted, so each fragment is rendered once per translations object an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any
@@ -78,16 +79,23 @@ class PageChrome:
         return fragment.html
 
     def _render(self, context: Context, name: str, values: dict[str, str]) -> _Fragment:
-        template = self._environment.get_template(name)
-        variables = {**context.get_all(), **values}
-        if not has_request_context():
-            return _Fragment(Markup(template.render(variables)), False)
-        # Find out whether this fragment alone fell back to English, then keep the page's flag.
-        noted_before = bool(getattr(g, FALLBACK_FLAG, False))
-        setattr(g, FALLBACK_FLAG, False)
-        try:
-            html = template.render(variables)
-            fell_back = bool(getattr(g, FALLBACK_FLAG, False))
-        finally:
-            setattr(g, FALLBACK_FLAG, noted_before or bool(getattr(g, FALLBACK_FLAG, False)))
-        return _Fragment(Markup(html), fell_back)
+        return render_fragment(self._environment, context, name, values)
+
+
+def render_fragment(
+    environment: Environment, context: Context, name: str, values: Mapping[str, object]
+) -> _Fragment:
+    """Render a template with the page's context, noting whether it fell back to English."""
+    template = environment.get_template(name)
+    variables = {**context.get_all(), **values}
+    if not has_request_context():
+        return _Fragment(Markup(template.render(variables)), False)
+    # Find out whether this fragment alone fell back to English, then keep the page's flag.
+    noted_before = bool(getattr(g, FALLBACK_FLAG, False))
+    setattr(g, FALLBACK_FLAG, False)
+    try:
+        html = template.render(variables)
+        fell_back = bool(getattr(g, FALLBACK_FLAG, False))
+    finally:
+        setattr(g, FALLBACK_FLAG, noted_before or bool(getattr(g, FALLBACK_FLAG, False)))
+    return _Fragment(Markup(html), fell_back)

@@ -110,3 +110,26 @@ def test_a_folder_where_no_lock_file_can_be_made_only_skips_the_queue(tmp_path: 
     connection.execute("CREATE TABLE t (x INTEGER)")
     connection.commit()
     connection.close()
+
+
+def test_reads_share_one_snapshot_begun_without_the_writer_queue(tmp_path: Path) -> None:
+    # A page's reads run in one deferred transaction (BEGIN sent straight to the driver):
+    # a write committed by another connection meanwhile is not seen until it ends.
+    app = make_app(f"sqlite:///{tmp_path / 'app.db'}")
+    with app.app_context():
+        with db.engine.begin() as setup:
+            setup.execute(text("CREATE TABLE t (x INTEGER)"))
+            setup.execute(text("INSERT INTO t VALUES (1)"))
+        session = db.session()
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 1
+        raw = session.connection().connection.dbapi_connection
+        assert isinstance(raw, QueuedWriterConnection)
+        assert raw.in_transaction and raw.holds_writer_lock is False
+        with db.engine.begin() as other:
+            other.execute(text("INSERT INTO t VALUES (2)"))
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 1
+        session.rollback()
+        assert raw.in_transaction is False
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 2
+        session.close()
+        db.engine.dispose()

@@ -32,10 +32,11 @@ class _Walk:
 
 @dataclass(frozen=True, slots=True)
 class _Shown:
-    """The items shown for some answers: in file order, and as a set."""
+    """The items shown for some answers: in file order, as a set, and the pages they are on."""
 
     in_order: tuple[str, ...]
     ids: frozenset[str]
+    pages: tuple[Page, ...]
 
 
 # The last few routes, by questionnaire and answers: a page view asks for the route and then
@@ -79,15 +80,20 @@ def _shown_by_walking(q: Questionnaire, answers: Answers) -> _Shown:
     # its conditions read has already been kept or dropped.
     kept: dict[str, AnswerValue | None] = {}
     shown: list[str] = []
+    pages: list[Page] = []
     for page in q.pages:
         if page.show_if is not None and not page.show_if.evaluate(kept):
             continue
+        before = len(shown)
         for item in page.items:
             if item.show_if is None or item.show_if.evaluate(kept):
                 shown.append(item.id)
                 if item.id in answers:
                     kept[item.id] = answers[item.id]
-    return _Shown(tuple(shown), frozenset(shown))
+        # A page is on the path when at least one of its items is shown.
+        if len(shown) > before:
+            pages.append(page)
+    return _Shown(tuple(shown), frozenset(shown), tuple(pages))
 
 
 def prune_answers(q: Questionnaire, answers: Answers) -> dict[str, AnswerValue | None]:
@@ -121,9 +127,8 @@ def _on_path(page: Page, shown: frozenset[str]) -> bool:
 
 
 def path(q: Questionnaire, answers: Answers) -> tuple[Page, ...]:
-    """The pages this carer goes through, in order."""
-    shown = _walk(q, answers).shown
-    return tuple(page for page in q.pages if _on_path(page, shown))
+    """The pages this carer goes through, in order (worked out with the items shown)."""
+    return _shown(q, answers).pages
 
 
 def _position(q: Questionnaire, page_id: str) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import JSON, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.i18n.answer_messages import problem_message
@@ -64,6 +64,21 @@ _OPEN_RESPONSE = (
     .select_from(_responses.outerjoin(_people, _people.c.response_id == _responses.c.id))
     .where(_responses.c.response_id == bindparam("public_id"))
 )
+# A page view's read: the same, with the response's stored answers as one JSON object in the
+# same row (one statement, not two; rows per answer would repeat the response's columns).
+# Each database names the aggregate differently; others fall back to two statements.
+_OPEN_RESPONSE_WITH_ANSWERS = {
+    dialect: _OPEN_RESPONSE.add_columns(
+        select(aggregate(_answers.c.item_id, _answers.c.value, type_=JSON))
+        .where(_answers.c.response_id == _responses.c.id)
+        .scalar_subquery()
+        .label("stored_answers")
+    )
+    for dialect, aggregate in (
+        ("sqlite", func.json_group_object),
+        ("postgresql", func.json_object_agg),
+    )
+}
 # The same read as the first statement of a save: the response row stays locked until commit.
 _OPEN_RESPONSE_FOR_SAVING = _OPEN_RESPONSE.with_for_update(of=_responses)
 # Where read_open_response(for_saving=True) notes the transaction and the row it locked.
@@ -117,6 +132,11 @@ class OpenResponse:
     consent_given_at: datetime | None
     invitation_id: int | None
     person_name: str | None
+    # The stored answers as read with the response (item id -> stored text), or None when
+    # they were not (a save reads them again inside its own transaction), and the session
+    # transaction they were read in: once it ends (a save commits) they are read afresh.
+    stored_texts: Mapping[str, str | None] | None = None
+    read_in: object | None = None
 
 
 def read_open_response(
@@ -136,10 +156,13 @@ def read_open_response(
         raise ResponseNotFound()
     if for_saving:
         begin_write(session)
+        connection = session.connection()
         statement = _OPEN_RESPONSE_FOR_SAVING
     else:
-        statement = _OPEN_RESPONSE
-    row = session.connection().execute(statement, {"public_id": response_id}).first()
+        connection = session.connection()
+        statement = _OPEN_RESPONSE_WITH_ANSWERS.get(connection.dialect.name, _OPEN_RESPONSE)
+    reads_answers = not for_saving and statement is not _OPEN_RESPONSE
+    row = connection.execute(statement, {"public_id": response_id}).first()
     if row is None or row.status == ResponseStatus.SUBMITTED:
         if for_saving:
             session.rollback()
@@ -155,6 +178,9 @@ def read_open_response(
         consent_given_at=row.consent_given_at,
         invitation_id=row.invitation_id,
         person_name=cipher.decrypt_optional(row.person_name_encrypted),
+        # No answers yet: SQLite's aggregate gives {}, PostgreSQL's gives NULL.
+        stored_texts=(row.stored_answers or {}) if reads_answers else None,
+        read_in=session.get_transaction() if reads_answers else None,
     )
 
 
@@ -162,6 +188,12 @@ def load_answers(
     session: Session, response: HasResponseKey, questionnaire: Questionnaire
 ) -> Answers:
     """Stored answers as engine values; items no longer in the questionnaire are ignored."""
+    if (
+        isinstance(response, OpenResponse)
+        and response.stored_texts is not None
+        and response.read_in is session.get_transaction()
+    ):
+        return _as_answers(questionnaire, response.stored_texts)
     return _as_answers(questionnaire, _stored_texts(session, response.id))
 
 

@@ -12,7 +12,7 @@ from app.extensions import db, limiter
 from app.i18n.questionnaires import localised, note_english_on_pages
 from app.models import Response
 from app.models.clock import utc_now
-from app.questionnaire import path
+from app.questionnaire import Questionnaire, path
 from app.services import answer_pages
 from app.services import areas as area_service
 from app.services import responses as response_service
@@ -172,7 +172,9 @@ def question_page(page_id: str) -> PageResult:
     questionnaire = questionnaire_for(response)
     return_to_check = request.values.get("return_to") == "check"
     if request.method == "GET":
-        page = _render_question_page(response, page_id, None, {}, None, return_to_check)
+        page = _render_question_page(
+            response, questionnaire, page_id, None, {}, None, return_to_check
+        )
         return page if page is not None else _redirect_to_resume_point(response)
 
     if not questionnaire.has_page(page_id):
@@ -183,14 +185,18 @@ def question_page(page_id: str) -> PageResult:
         message = gettext(
             "This page changed since you opened it. Please check your answers and try again."
         )
-        page = _render_question_page(response, page_id, None, {}, message, return_to_check)
+        page = _render_question_page(
+            response, questionnaire, page_id, None, {}, message, return_to_check
+        )
         return (page, 400) if page is not None else _redirect_to_resume_point(response)
     try:
         # save_page re-reads the response under a lock and checks the route itself, so the
         # common path costs one lock, one read of the answers and one commit.
         saved = answer_pages.save_page(db.session(), response, questionnaire, page_id, form)
     except PageAnswersInvalid as invalid:
-        page = _render_question_page(response, page_id, form, invalid.errors, None, return_to_check)
+        page = _render_question_page(
+            response, questionnaire, page_id, form, invalid.errors, None, return_to_check
+        )
         return (page, 400) if page is not None else _redirect_to_resume_point(response)
     except PageNotOnRoute:
         return _redirect_to_resume_point(response)
@@ -316,14 +322,18 @@ def _redirect_to_resume_point(
 
 def _render_question_page(
     response: answer_pages.OpenResponse,
+    structure: Questionnaire,
     page_id: str,
     posted: dict[str, str | list[str]] | None,
     errors: dict[str, str],
     page_message: str | None,
     return_to_check: bool,
 ) -> str | None:
-    """The question page, or None when the page is not on this carer's route."""
-    structure = questionnaire_for(response)
+    """The question page, or None when the page is not on this carer's route.
+
+    ``structure`` is the response's questionnaire, looked up once by the view (for an area's
+    published version that is a database read).
+    """
     stored = answer_pages.load_answers(db.session(), response, structure)
     # Same ids, codes and rules as `structure`, with every text in the page's language.
     shown = localised(structure, current_language())

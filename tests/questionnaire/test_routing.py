@@ -197,3 +197,23 @@ def test_remembered_routes_keep_each_carers_own_answer_values(routing: Questionn
         "home.any_time": "yes",
         "home.gp.seen": None,
     }
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"home.any_time": "no"},
+        {"home.any_time": "yes", "home.gp.seen": "yes"},
+        {"home.any_time": "yes", "home.gp.seen": "no", "home.gp.poor_why": "late"},
+        {"home.any_time": None, "hospital.any_time": "yes"},
+    ],
+)
+def test_the_path_is_every_page_with_a_question_the_carer_is_asked(
+    routing: Questionnaire, answers: Answers
+) -> None:
+    # The path is worked out in the same pass as the items shown; it must say the same as
+    # asking page by page.
+    asked = [page for page in routing.pages if page_is_shown(routing, page, answers)]
+    assert list(path(routing, answers)) == asked
+    assert walk_forward(routing, answers) == [page.id for page in asked]
