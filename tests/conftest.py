@@ -15,6 +15,9 @@ from sqlalchemy import Connection, Table, text
 from app import create_app
 from app.extensions import db, limiter
 
+# The fake Twilio API fixtures (twilio_api, fake, sms_app) for the SMS and outbox tests.
+pytest_plugins = ["tests.fake_twilio.fixtures"]
+
 DEMO_NOTICES = Path(__file__).resolve().parents[1] / "app" / "data" / "notices.demo.yaml"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import statistics
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,31 +21,10 @@ from app.services.outbox_schedule import OutboxSettings, quiet_until
 from app.services.outbox_worker import Claim, OutboxWorker, WorkSummary
 from app.services.secrets_for_links import hash_link_token, new_link_token
 from app.sms.runtime import current_cipher, current_transport
-from tests.fake_twilio.server import FakeTwilio, FakeTwilioServer
-from tests.fake_twilio.support import empty_every_table, make_sms_app, status_callback
+from tests.fake_twilio.server import FakeTwilio
+from tests.fake_twilio.support import status_callback
 
 Phones = list[str]
-
-
-@pytest.fixture(scope="module")
-def twilio_api() -> Iterator[FakeTwilioServer]:
-    with FakeTwilioServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake(twilio_api: FakeTwilioServer) -> FakeTwilio:
-    twilio_api.fake.reset()
-    return twilio_api.fake
-
-
-@pytest.fixture
-def sms_app(
-    migrated_database: str, twilio_api: FakeTwilioServer, fake: FakeTwilio
-) -> Iterator[Flask]:
-    application = make_sms_app(migrated_database, twilio_api)
-    yield application
-    empty_every_table(application)
 
 
 def queue_texts(app: Flask, count: int, body: str = "Hello {n}") -> Phones:

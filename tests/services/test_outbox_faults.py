@@ -8,7 +8,6 @@ tabulates which test proves which fault.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -20,29 +19,8 @@ from app.models import OutboxStatus, SmsOutbox
 from app.models.clock import utc_now
 from bench.load_harness import free_port
 from tests.fake_twilio.server import FakeTwilio, FakeTwilioServer
-from tests.fake_twilio.support import empty_every_table, make_sms_app
+from tests.fake_twilio.support import make_sms_app
 from tests.services.test_outbox import queue_texts, statuses, work_until_settled, worker_for
-
-
-@pytest.fixture(scope="module")
-def twilio_api() -> Iterator[FakeTwilioServer]:
-    with FakeTwilioServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake(twilio_api: FakeTwilioServer) -> FakeTwilio:
-    twilio_api.fake.reset()
-    return twilio_api.fake
-
-
-@pytest.fixture
-def sms_app(
-    migrated_database: str, twilio_api: FakeTwilioServer, fake: FakeTwilio
-) -> Iterator[Flask]:
-    application = make_sms_app(migrated_database, twilio_api)
-    yield application
-    empty_every_table(application)
 
 
 def test_twilio_unreachable_backs_off_and_sends_once_when_it_is_back(

@@ -32,18 +32,6 @@ CSV_COLUMNS = (
 )
 
 
-@pytest.fixture(scope="session")
-def twilio_api() -> Iterator[FakeTwilioServer]:
-    with FakeTwilioServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake(twilio_api: FakeTwilioServer) -> FakeTwilio:
-    twilio_api.fake.reset()
-    return twilio_api.fake
-
-
 @pytest.fixture
 def app(migrated_database: str, twilio_api: FakeTwilioServer, fake: FakeTwilio) -> Iterator[Flask]:
     """The application with SMS_BACKEND=twilio, pointed at the fake API (overrides the root app)."""
