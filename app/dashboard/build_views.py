@@ -112,19 +112,29 @@ def _build_again_url(build: ReportBuild) -> str:
     )
 
 
-def _no_longer_kept(build: ReportBuild, status: int = 200) -> WerkzeugResponse:
-    """The kind page for a file deleted by the retention purge (or found missing)."""
+def _build_page(build: ReportBuild, status: int = 200) -> WerkzeugResponse:
+    """The build's page in whatever state it is: being prepared, ready, failed or no longer kept.
+
+    A file deleted by the retention purge (or found missing) gets the same page, offering the
+    download again, which builds from the latest data.
+    """
+    expired = build.status == ReportBuildStatus.EXPIRED
+    waiting = build.status in (ReportBuildStatus.QUEUED, ReportBuildStatus.BUILDING)
+    refresh = waiting and request.args.get("refresh") != "off"
     page = render_template(
         "dashboard/report_build.html",
         build=build,
-        waiting=False,
-        refreshing=False,
-        expired=True,
+        waiting=waiting,
+        refreshing=refresh,
+        expired=expired,
         keep_days=int(current_app.config["REPORT_FILES_KEEP_DAYS"]),
-        build_again_url=_build_again_url(build),
+        build_again_url=_build_again_url(build) if expired else None,
     )
     response = current_app.make_response((page, status))
     response.headers["Cache-Control"] = "no-store"
+    if refresh:
+        # WCAG 2.2.1: the page says it checks again and offers a link that stops it.
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
     return response
 
 
@@ -136,30 +146,13 @@ def _file_of(build: ReportBuild) -> Path | None:
 
 @bp.get("/reports/builds/<int:build_id>")
 @requires(Permission.STAFF_HOME)
-def report_build(build_id: int) -> WerkzeugResponse | str:
+def report_build(build_id: int) -> WerkzeugResponse:
     build, _access = _checked_build(build_id)
     if build.status == ReportBuildStatus.READY:
         path = _file_of(build)
         if path is None or not path.is_file():
             report_files.forget_missing_file(db.session(), build)
-    if build.status == ReportBuildStatus.EXPIRED:
-        return _no_longer_kept(build)
-    waiting = build.status in (ReportBuildStatus.QUEUED, ReportBuildStatus.BUILDING)
-    refresh = waiting and request.args.get("refresh") != "off"
-    page = render_template(
-        "dashboard/report_build.html",
-        build=build,
-        waiting=waiting,
-        refreshing=refresh,
-        expired=False,
-        keep_days=int(current_app.config["REPORT_FILES_KEEP_DAYS"]),
-    )
-    response = current_app.make_response(page)
-    response.headers["Cache-Control"] = "no-store"
-    if refresh:
-        # WCAG 2.2.1: the page says it checks again and offers a link that stops it.
-        response.headers["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return _build_page(build)
 
 
 @bp.get("/reports/builds/<int:build_id>/file")
@@ -168,7 +161,7 @@ def report_build_file(build_id: int) -> WerkzeugResponse:
     build, access = _checked_build(build_id)
     if build.status == ReportBuildStatus.EXPIRED:
         # 410: the file existed and was deleted on purpose; the page offers a fresh one.
-        return _no_longer_kept(build, 410)
+        return _build_page(build, 410)
     if build.status != ReportBuildStatus.READY or not build.file_name:
         abort(404)
     path = _file_of(build)
@@ -180,7 +173,7 @@ def report_build_file(build_id: int) -> WerkzeugResponse:
         handle = None
     if handle is None:
         report_files.forget_missing_file(db.session(), build)
-        return _no_longer_kept(build, 410)
+        return _build_page(build, 410)
     record_event(
         db.session(),
         Actor(current_user.user_id, current_user.email),

@@ -201,33 +201,28 @@ def _expire_in_batches(session: Session, condition: ColumnElement[bool], batch_s
         if not batch:
             session.rollback()
             return total
-        _mark_expired(session, batch)
+        total += _mark_expired(session, batch)
         session.commit()
-        total += len(batch)
 
 
 def _expire_ids(session: Session, build_ids: list[int]) -> int:
     if not build_ids:
         return 0
     begin_write(session)
-    # Only rows still ready: a row another run expired meanwhile is not counted twice.
+    expired = _mark_expired(session, build_ids)
+    session.commit()
+    return expired
+
+
+def _mark_expired(session: Session, build_ids: list[int]) -> int:
+    """Mark these builds expired; only rows still ready, so none is counted by two runs."""
     result: Any = session.execute(
         update(ReportBuild)
         .where(ReportBuild.id.in_(build_ids), ReportBuild.status == ReportBuildStatus.READY.value)
         .values(status=ReportBuildStatus.EXPIRED.value)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
     return int(result.rowcount or 0)
-
-
-def _mark_expired(session: Session, build_ids: list[int]) -> None:
-    session.execute(
-        update(ReportBuild)
-        .where(ReportBuild.id.in_(build_ids))
-        .values(status=ReportBuildStatus.EXPIRED.value)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _ready_without_file(
