@@ -17,11 +17,7 @@ from app.extensions import db
 from app.questionnaire import Questionnaire, QuestionnaireLibrary
 from app.services import areas as area_service
 from app.services.audit import Actor, AuditAction, record_event
-from app.services.codesign_publishing import (
-    LibraryWithPublished,
-    area_versions,
-    versions_built_on,
-)
+from app.services.codesign_publishing import LibraryWithPublished, versions_built_on
 from app.services.errors import AreaNotFound, NotASubArea
 from app.services.response_codebook import STATS_FORMATS, ExportCodeUnknown, build_codebook
 from app.services.response_dictionary import (
@@ -108,11 +104,7 @@ def export_responses(
         ) from problem
     # Published versions (core + local questions) of the areas exported join in, local items
     # as extra columns: an ICB's file holds its places' versions too.
-    also = (
-        versions_built_on(db.session(), questionnaire.id)
-        if area_ids is None
-        else [version for area_id in area_ids for version in area_versions(db.session(), area_id)]
-    )
+    also = versions_built_on(db.session(), questionnaire.id, area_ids)
     target = str(out_path) if out_path else "standard output"
     if file_format == "dictionary":
         _export_dictionary(questionnaire, area_slug, out_path)

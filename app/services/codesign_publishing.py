@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -255,20 +255,16 @@ def current_questionnaire_for_area(
     return default if row is None else questionnaire_of(row)
 
 
-def area_versions(session: Session, area_id: int) -> list[Questionnaire]:
-    """Every published version of the area, oldest first (for exports and analysis)."""
-    return [questionnaire_of(row) for row in reversed(published_versions(session, area_id))]
-
-
 def versions_built_on(
-    session: Session, core_id: str, area_slug: str | None = None
+    session: Session, core_id: str, area_ids: Sequence[int] | None = None
 ) -> list[Questionnaire]:
-    """Published versions on this core (of one area, or of all), for exports with local columns."""
+    """Published versions on this core (of these areas, or of all), oldest first.
+
+    For exports with local columns: an area's export holds its places' versions too.
+    """
     statement = select(PublishedQuestionnaire).where(PublishedQuestionnaire.core_id == core_id)
-    if area_slug is not None:
-        statement = statement.join(Area, Area.id == PublishedQuestionnaire.area_id).where(
-            Area.slug == area_slug
-        )
+    if area_ids is not None:
+        statement = statement.where(PublishedQuestionnaire.area_id.in_(area_ids))
     rows = session.scalars(statement.order_by(PublishedQuestionnaire.id))
     return [questionnaire_of(row) for row in rows]
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Area, Response
+from app.models import Response
 from app.questionnaire import Item, Questionnaire
-from app.services.errors import AreaNotFound, NotASubArea, ServiceError
+from app.services import areas
+from app.services.errors import NotASubArea, ServiceError
 
 # The format's rules live in response_csv_format; they are re-exported here for callers.
 from app.services.response_csv_format import (
@@ -217,18 +218,10 @@ def area_ids_for_export(
         if sub_area_slug is not None:
             raise NotASubArea(sub_area_slug)
         return None
-    area = session.scalar(select(Area).where(Area.slug == area_slug))
-    if area is None:
-        raise AreaNotFound(area_slug)
+    area = areas.area_by_slug(session, area_slug)
     if sub_area_slug is not None:
-        place = session.scalar(select(Area).where(Area.slug == sub_area_slug))
-        if place is None or place.parent_id != area.id:
-            raise NotASubArea(sub_area_slug)
-        return (place.id,)
-    rows = session.scalars(
-        select(Area.id).where(or_(Area.id == area.id, Area.parent_id == area.id)).order_by(Area.id)
-    )
-    return tuple(rows)
+        return (areas.sub_area_of(session, area, sub_area_slug).id,)
+    return tuple(sorted([area.id, *(place.id for place in areas.sub_areas(session, area))]))
 
 
 def combined_item_columns(

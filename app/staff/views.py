@@ -22,12 +22,12 @@ from app.services import areas as area_service
 from app.services import codesign_notifications
 from app.services.accounts import describe_grant
 from app.services.audit import Actor, AuditAction, record_event
-from app.services.codesign_publishing import area_versions
+from app.services.codesign_publishing import versions_built_on
 from app.services.errors import AreaNotFound, NotASubArea
 from app.services.invitation_summary import invitation_summary
 from app.services.response_codebook import ExportCodeUnknown, StatsFormat, build_codebook
 from app.services.response_dictionary import DictionaryFormat, write_dictionary_file
-from app.services.response_export import export_responses_to_file
+from app.services.response_export import area_ids_for_export, export_responses_to_file
 from app.staff import bp
 from app.survey.context import default_questionnaire
 
@@ -98,10 +98,8 @@ def _exported_area() -> tuple[Area, Area | None]:
 
 def _published_versions(area: Area, sub_area: Area | None) -> list[Questionnaire]:
     """The published versions of the areas an export holds (the area and its places)."""
-    exported = (
-        [sub_area] if sub_area is not None else [area, *area_service.sub_areas(db.session(), area)]
-    )
-    return [version for place in exported for version in area_versions(db.session(), place.id)]
+    exported = area_ids_for_export(db.session(), area.slug, sub_area.slug if sub_area else None)
+    return versions_built_on(db.session(), default_questionnaire().id, exported)
 
 
 @bp.get("/exports/responses.csv")

@@ -309,7 +309,7 @@ def test_the_export_holds_both_versions_with_identical_core_columns(
         questionnaire,
         out,
         area_slug=area.slug,
-        also=publishing.area_versions(session, area.id),
+        also=publishing.versions_built_on(session, questionnaire.id, [area.id]),
     )
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     header = next(csv.reader(io.StringIO(out.getvalue())))
@@ -374,7 +374,7 @@ def test_an_export_of_two_versions_imports_back_with_the_local_answers(
             session.add(Answer(response_id=response.id, item_id=item_id, value=value))
     session.commit()
     exported = tmp_path / "both.csv"
-    versions = publishing.area_versions(session, area.id)
+    versions = publishing.versions_built_on(session, questionnaire.id, [area.id])
     export_responses_to_file(session, questionnaire, exported, also=versions)
     session.execute(delete(Response))
     session.commit()
