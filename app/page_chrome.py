@@ -29,7 +29,7 @@ MAX_FRAGMENTS_PER_CATALOGUE = 256
 
 
 @dataclass(frozen=True)
-class _Fragment:
+class Fragment:
     html: Markup
     # Whether rendering it fell back to English for some text: replayed on every reuse, so a
     # page built from cached chrome still says "Some of this page is shown in English".
@@ -44,7 +44,7 @@ class PageChrome:
         self._lock = Lock()
         # Keyed weakly by the translations object, so an outdated catalogue's fragments go
         # with it, and a new catalogue (a translator's save) can never be served old text.
-        self._fragments: WeakKeyDictionary[Any, dict[tuple[str, ...], _Fragment]] = (
+        self._fragments: WeakKeyDictionary[Any, dict[tuple[str, ...], Fragment]] = (
             WeakKeyDictionary()
         )
 
@@ -60,7 +60,7 @@ class PageChrome:
         translations = context.get(TEMPLATE_TRANSLATIONS_KEY)
         # In debug the templates reload when edited: then render afresh every time.
         if translations is None or self._environment.auto_reload:
-            return self._render(context, name, values).html
+            return render_fragment(self._environment, context, name, values).html
         page_language = context.get("page_language")
         code = str(getattr(page_language, "code", ""))
         mount = request.script_root if has_request_context() else ""
@@ -68,7 +68,7 @@ class PageChrome:
         with self._lock:
             fragment = self._fragments.get(translations, {}).get(key)
         if fragment is None:
-            fragment = self._render(context, name, values)
+            fragment = render_fragment(self._environment, context, name, values)
             with self._lock:
                 by_key = self._fragments.setdefault(translations, {})
                 if len(by_key) >= MAX_FRAGMENTS_PER_CATALOGUE:
@@ -78,18 +78,15 @@ class PageChrome:
             setattr(g, FALLBACK_FLAG, True)
         return fragment.html
 
-    def _render(self, context: Context, name: str, values: dict[str, str]) -> _Fragment:
-        return render_fragment(self._environment, context, name, values)
-
 
 def render_fragment(
     environment: Environment, context: Context, name: str, values: Mapping[str, object]
-) -> _Fragment:
+) -> Fragment:
     """Render a template with the page's context, noting whether it fell back to English."""
     template = environment.get_template(name)
     variables = {**context.get_all(), **values}
     if not has_request_context():
-        return _Fragment(Markup(template.render(variables)), False)
+        return Fragment(Markup(template.render(variables)), False)
     # Find out whether this fragment alone fell back to English, then keep the page's flag.
     noted_before = bool(getattr(g, FALLBACK_FLAG, False))
     setattr(g, FALLBACK_FLAG, False)
@@ -98,4 +95,4 @@ def render_fragment(
         fell_back = bool(getattr(g, FALLBACK_FLAG, False))
     finally:
         setattr(g, FALLBACK_FLAG, noted_before or bool(getattr(g, FALLBACK_FLAG, False)))
-    return _Fragment(Markup(html), fell_back)
+    return Fragment(Markup(html), fell_back)

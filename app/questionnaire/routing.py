@@ -37,6 +37,7 @@ class _Shown:
     in_order: tuple[str, ...]
     ids: frozenset[str]
     pages: tuple[Page, ...]
+    page_ids: frozenset[str]
 
 
 # The last few routes, by questionnaire and answers: a page view asks for the route and then
@@ -93,7 +94,7 @@ def _shown_by_walking(q: Questionnaire, answers: Answers) -> _Shown:
         # A page is on the path when at least one of its items is shown.
         if len(shown) > before:
             pages.append(page)
-    return _Shown(tuple(shown), frozenset(shown), tuple(pages))
+    return _Shown(tuple(shown), frozenset(shown), tuple(pages), frozenset(p.id for p in pages))
 
 
 def prune_answers(q: Questionnaire, answers: Answers) -> dict[str, AnswerValue | None]:
@@ -122,10 +123,6 @@ def page_is_shown(q: Questionnaire, page: Page, answers: Answers) -> bool:
     return bool(visible_items(q, page, answers))
 
 
-def _on_path(page: Page, shown: frozenset[str]) -> bool:
-    return any(item.id in shown for item in page.items)
-
-
 def path(q: Questionnaire, answers: Answers) -> tuple[Page, ...]:
     """The pages this carer goes through, in order (worked out with the items shown)."""
     return _shown(q, answers).pages
@@ -139,8 +136,8 @@ def _position(q: Questionnaire, page_id: str) -> int:
 def next_page(q: Questionnaire, answers: Answers, current_page_id: str | None) -> Page | None:
     """The path page after ``current_page_id`` (the first when None); None when finished."""
     start = 0 if current_page_id is None else _position(q, current_page_id) + 1
-    shown = _walk(q, answers).shown
-    return next((page for page in q.pages[start:] if _on_path(page, shown)), None)
+    on_path = _shown(q, answers).page_ids
+    return next((page for page in q.pages[start:] if page.id in on_path), None)
 
 
 def previous_page(q: Questionnaire, answers: Answers, current_page_id: str | None) -> Page | None:
@@ -148,8 +145,8 @@ def previous_page(q: Questionnaire, answers: Answers, current_page_id: str | Non
     if current_page_id is None:
         return None
     end = _position(q, current_page_id)
-    shown = _walk(q, answers).shown
-    return next((page for page in reversed(q.pages[:end]) if _on_path(page, shown)), None)
+    on_path = _shown(q, answers).page_ids
+    return next((page for page in reversed(q.pages[:end]) if page.id in on_path), None)
 
 
 def first_unseen_page(q: Questionnaire, answers: Answers) -> Page | None:
@@ -165,9 +162,9 @@ def first_unseen_page(q: Questionnaire, answers: Answers) -> Page | None:
 def progress(q: Questionnaire, answers: Answers, page_id: str) -> tuple[int, int]:
     """(position of ``page_id`` on the path counting from 1, pages on the path)."""
     here = _position(q, page_id)
-    shown = _walk(q, answers).shown
-    before = sum(1 for page in q.pages[:here] if _on_path(page, shown))
-    total = sum(1 for page in q.pages if _on_path(page, shown))
+    shown = _shown(q, answers)
+    before = sum(1 for page in q.pages[:here] if page.id in shown.page_ids)
+    total = len(shown.pages)
     # A page off the path (a stale link) reads as the next step, never beyond the end.
     return min(before + 1, max(total, 1)), total
 

@@ -156,10 +156,10 @@ def read_open_response(
         raise ResponseNotFound()
     if for_saving:
         begin_write(session)
-        connection = session.connection()
+    connection = session.connection()
+    if for_saving:
         statement = _OPEN_RESPONSE_FOR_SAVING
     else:
-        connection = session.connection()
         statement = _OPEN_RESPONSE_WITH_ANSWERS.get(connection.dialect.name, _OPEN_RESPONSE)
     reads_answers = not for_saving and statement is not _OPEN_RESPONSE
     row = connection.execute(statement, {"public_id": response_id}).first()

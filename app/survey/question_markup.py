@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from app.i18n.catalogues import FALLBACK_FLAG
 from app.i18n.web import TEMPLATE_TRANSLATIONS_KEY
-from app.page_chrome import _Fragment, render_fragment
+from app.page_chrome import Fragment, render_fragment
 from app.survey.rendering import QuestionView
 
 TEMPLATE = "survey/_question_fields.html"
@@ -46,7 +46,7 @@ class QuestionMarkup:
         # One bound for every catalogue. The catalogue is held weakly (by id, checked against
         # the live object), so an outdated one can go, and a new one (a translator's save)
         # can never be served old text: its id only matches while it is the same object.
-        self._fragments: OrderedDict[_Key, tuple[ref[Any], _Fragment]] = OrderedDict()
+        self._fragments: OrderedDict[_Key, tuple[ref[Any], Fragment]] = OrderedDict()
 
     def template_global(self) -> Any:
         @pass_context
