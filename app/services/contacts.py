@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Invitation, OutboxStatus, SmsOptOut, SmsOutbox
@@ -203,21 +204,27 @@ def purge_contact(session: Session, contact_id: int) -> bool:
     if contact is None:
         session.rollback()
         return False
-    session.execute(
-        update(SmsOutbox)
-        .where(
-            SmsOutbox.invitation_link == contact.invitation_link,
-            SmsOutbox.status == OutboxStatus.QUEUED,
-        )
-        .values(status=OutboxStatus.CANCELLED, last_error="contact purged")
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(SmsOutbox)
-        .where(SmsOutbox.invitation_link == contact.invitation_link)
-        .values(body_encrypted=None)
-        .execution_options(synchronize_session=False)
-    )
+    forget_outbox_messages(session, [contact.invitation_link])
     session.delete(contact)
     session.commit()
     return True
+
+
+def forget_outbox_messages(session: Session, links: Iterable[str | None] | Select[Any]) -> None:
+    """Cancel what is queued to these invitations' contacts and erase every body sent to them.
+
+    The outbox reaches a contact only through the invitation's random link (issue 3); called
+    inside the caller's write transaction when contacts are deleted.
+    """
+    session.execute(
+        update(SmsOutbox)
+        .where(SmsOutbox.invitation_link.in_(links), SmsOutbox.status == OutboxStatus.QUEUED)
+        .values(status=OutboxStatus.CANCELLED, last_error="contact purged", updated_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(SmsOutbox)
+        .where(SmsOutbox.invitation_link.in_(links))
+        .values(body_encrypted=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -21,7 +21,6 @@ from app.models import (
     Area,
     Contact,
     Invitation,
-    OutboxStatus,
     PasswordReset,
     Response,
     ResponsePerson,
@@ -34,6 +33,7 @@ from app.models import (
 )
 from app.models.clock import utc_now
 from app.services.audit import SYSTEM, AuditAction, add_event
+from app.services.contacts import forget_outbox_messages
 from app.services.errors import ServiceError
 from app.services.transactions import begin_write
 
@@ -201,20 +201,8 @@ def _in_batches(
 
 
 def _delete_contacts(session: Session, contact_ids: list[int]) -> None:
-    moment = utc_now()
-    # The outbox reaches a contact only through the invitation's random link (issue 3).
-    links = select(Contact.invitation_link).where(Contact.id.in_(contact_ids))
-    session.execute(
-        update(SmsOutbox)
-        .where(SmsOutbox.invitation_link.in_(links), SmsOutbox.status == OutboxStatus.QUEUED)
-        .values(status=OutboxStatus.CANCELLED, last_error="contact purged", updated_at=moment)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(SmsOutbox)
-        .where(SmsOutbox.invitation_link.in_(links))
-        .values(body_encrypted=None)
-        .execution_options(synchronize_session=False)
+    forget_outbox_messages(
+        session, select(Contact.invitation_link).where(Contact.id.in_(contact_ids))
     )
     session.execute(
         delete(Contact)
