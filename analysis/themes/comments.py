@@ -34,7 +34,9 @@ def comments_from_responses(
         responses = responses.assign(response_id=range(1, len(responses) + 1))
         keep.append("response_id")
     long = responses.melt(id_vars=keep, value_vars=present, var_name="item", value_name="text")
-    long["text"] = long["text"].fillna("").astype(str).str.strip()
+    # Through object first: a column that is all blanks arrives as float NaN, and pandas will
+    # refuse to fill a float column with text.
+    long["text"] = long["text"].astype(object).fillna("").astype(str).str.strip()
     long = long[long["text"] != ""]
     return long.sort_values(["response_id", "item"], kind="stable").reset_index(drop=True)
 

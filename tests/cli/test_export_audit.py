@@ -22,7 +22,7 @@ def test_a_command_line_export_is_audited_with_its_scope_and_row_count(
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent)).all()
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         area_id = db.session.scalar(select(AuditEvent.area_id))
     assert [event.action for event in events] == ["export.responses_csv"]
     assert events[0].actor_label.startswith("cli:")

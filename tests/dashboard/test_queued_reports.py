@@ -85,7 +85,9 @@ def test_a_large_download_is_prepared_by_the_worker_and_then_downloaded(
         downloads = [
             json.loads(event.detail)
             for event in db.session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "report.download")
+                select(AuditEvent)
+                .where(AuditEvent.action == "report.download")
+                .order_by(AuditEvent.id)
             )
         ]
     assert downloads[0]["build"] and downloads[0]["from"] == "2025-01-01"

@@ -80,7 +80,9 @@ def test_an_icb_analysts_csv_holds_its_places_responses_as_its_report_counts_the
         audited = [
             (event.object_ref, json.loads(event.detail)["rows"])
             for event in db.session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "export.responses_csv")
+                select(AuditEvent)
+                .where(AuditEvent.action == "export.responses_csv")
+                .order_by(AuditEvent.id)
             )
         ]
     assert audited == [(f"area:{NORTH}", everyone), (f"area:{WEST}", west[WEST])]

@@ -272,7 +272,9 @@ def test_the_command_line_builds_one_place_and_refuses_another_icbs(
         details = [
             json.loads(event.detail)
             for event in db.session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "report.build")
+                select(AuditEvent)
+                .where(AuditEvent.action == "report.build")
+                .order_by(AuditEvent.id)
             )
         ]
     assert [detail.get("sub_area") for detail in details] == ["riverside-west"]

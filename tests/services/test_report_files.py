@@ -79,7 +79,7 @@ def test_a_file_older_than_the_kept_days_is_deleted_and_its_build_expired_once(
     details = [
         json.loads(event.detail)
         for event in session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "retention.purge")
+            select(AuditEvent).where(AuditEvent.action == "retention.purge").order_by(AuditEvent.id)
         )
     ]
     assert details[0]["report_builds_expired_by_age"] == 1
