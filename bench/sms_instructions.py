@@ -1,4 +1,4 @@
-r"""Deterministic cost of one signed SMS webhook: instructions (callgrind) or a profile, in one process.
+r"""Deterministic cost of one signed SMS webhook: instructions (callgrind) or a profile.
 
 CPU time on a shared machine swings with other work; instructions executed do not. This sets up
 the same throwaway SQLite database as bench/sms_webhook.py (production settings, one invited

@@ -178,18 +178,6 @@ _DELETE_ANSWER = delete(Answer).where(*_ANSWER_KEY)
 # What a turn may change: everything but the keys and what the row is about.
 _CONVERSATION_CHANGEABLE = tuple(field.name for field in fields(ConversationRow))[2:]
 _RESPONSE_CHANGEABLE = tuple(field.name for field in fields(ResponseRow))[3:]
-_FINISH_INBOUND = (
-    update(SmsInbound)
-    .where(SmsInbound.id == bindparam("inbound_id"))
-    .values(
-        conversation_id=bindparam("new_conversation_id"),
-        outcome=bindparam("new_outcome"),
-        body_encrypted=bindparam("new_body_encrypted"),
-        reply_encrypted=bindparam("new_reply_encrypted"),
-    )
-)
-
-
 @cache
 def _insert_ignoring_conflict(dialect: str, model: Any, conflict: str, returning: str) -> Insert:
     """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, for this dialect."""
@@ -211,36 +199,33 @@ def stored_reply(connection: Connection, message_sid: str) -> str | None:
     return None if value is None else str(value)
 
 
-def insert_inbound(connection: Connection, message_sid: str, now: datetime) -> int | None:
+def insert_inbound(
+    connection: Connection,
+    message_sid: str,
+    now: datetime,
+    *,
+    conversation_id: int | None = None,
+    outcome: str = "received",
+    body_encrypted: str | None = None,
+    reply_encrypted: str | None = None,
+) -> int | None:
     """The new sms_inbound row's id, or None when this MessageSid is stored already.
 
-    On PostgreSQL a concurrent insert of the same MessageSid waits for the other transaction.
+    A turn inserts its row finished, last, in the turn's transaction: a conflict means a retry,
+    and the caller rolls the whole turn back. On PostgreSQL a concurrent insert of the same
+    MessageSid waits for the other transaction.
     """
     statement = _insert_ignoring_conflict(connection.dialect.name, SmsInbound, "message_sid", "id")
-    values = {"message_sid": message_sid, "received_at": now, "outcome": "received"}
+    values = {
+        "message_sid": message_sid,
+        "received_at": now,
+        "conversation_id": conversation_id,
+        "outcome": outcome,
+        "body_encrypted": body_encrypted,
+        "reply_encrypted": reply_encrypted,
+    }
     inserted = connection.execute(statement, values).scalar()
     return None if inserted is None else int(inserted)
-
-
-def finish_inbound(
-    connection: Connection,
-    inbound_id: int,
-    *,
-    conversation_id: int,
-    outcome: str,
-    body_encrypted: str | None,
-    reply_encrypted: str,
-) -> None:
-    connection.execute(
-        _FINISH_INBOUND,
-        {
-            "inbound_id": inbound_id,
-            "new_conversation_id": conversation_id,
-            "new_outcome": outcome,
-            "new_body_encrypted": body_encrypted,
-            "new_reply_encrypted": reply_encrypted,
-        },
-    )
 
 
 def lock_turn(
