@@ -178,6 +178,8 @@ _DELETE_ANSWER = delete(Answer).where(*_ANSWER_KEY)
 # What a turn may change: everything but the keys and what the row is about.
 _CONVERSATION_CHANGEABLE = tuple(field.name for field in fields(ConversationRow))[2:]
 _RESPONSE_CHANGEABLE = tuple(field.name for field in fields(ResponseRow))[3:]
+
+
 @cache
 def _insert_ignoring_conflict(dialect: str, model: Any, conflict: str, returning: str) -> Insert:
     """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, for this dialect."""
