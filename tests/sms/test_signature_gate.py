@@ -176,10 +176,14 @@ def test_an_answer_by_text_costs_a_small_fixed_number_of_statements(
         statements.clear()
         amira.sends(text)
         counts.append(len([s for s in statements if not s.startswith(("BEGIN", "SELECT 1"))]))
-    # Whose number; the locked conversation, the response and its answers; then the answer,
+    # Whose number; the locked conversation; the response with its answers (one statement on
+    # SQLite, whose writers are serialised; two on PostgreSQL); then the answer,
     # the conversation and the response written back, and the MessageSid row inserted finished
     # with the stored reply (a retry inserts nothing). BACK stores no answer.
-    assert counts == [8, 6, 8, 6], (counts, statements)
+    with app.app_context():
+        one_read = db.engine.dialect.name == "sqlite"
+    expected = [7, 5, 7, 5] if one_read else [8, 6, 8, 6]
+    assert counts == expected, (counts, statements)
 
 
 def test_a_signature_over_the_url_with_its_default_port_is_accepted_as_twilio_allows(
