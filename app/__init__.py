@@ -134,6 +134,26 @@ def _trust_configured_proxies(app: Flask) -> None:
         )
 
 
+def _raise_as_sqlalchemy_error(
+    connection: Any, raw: sqlite3.Connection, problem: sqlite3.Error, statement: str
+) -> None:
+    """Raise a driver error from ``statement`` as Connection.exec_driver_sql would have."""
+    from sqlalchemy.exc import DBAPIError
+
+    dialect = connection.dialect
+    invalidated = bool(dialect.is_disconnect(problem, raw, None))
+    if invalidated:
+        connection.invalidate(problem)
+    raise DBAPIError.instance(
+        statement,
+        (),
+        problem,
+        sqlite3.Error,
+        connection_invalidated=invalidated,
+        dialect=dialect,
+    ) from problem
+
+
 def _migrations_dir() -> str:
     from config import PROJECT_ROOT
 
@@ -224,10 +244,16 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
         if not immediate:
             # A deferred BEGIN takes no lock and cannot fail for want of one, so it goes
             # straight to the driver: through SQLAlchemy's execution pipeline it cost as much
-            # as a page's own query. BEGIN IMMEDIATE keeps that pipeline, whose errors
-            # ("database is locked") callers catch as SQLAlchemy's OperationalError.
+            # as a page's own query.
             raw.execute("BEGIN")
             return
         if isinstance(raw, QueuedWriterConnection):
             raw.queue_for_writing()
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            # Straight to the driver too (every text and every save begins this way).
+            raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as problem:
+            # Raised as the pipeline would raise it: callers catch SQLAlchemy's
+            # OperationalError ("database is locked" -> 503), and a closed connection is
+            # invalidated so the pool does not hand it out again.
+            _raise_as_sqlalchemy_error(connection, raw, problem, "BEGIN IMMEDIATE")

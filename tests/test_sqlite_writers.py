@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.services.transactions import begin_write
@@ -131,5 +132,43 @@ def test_reads_share_one_snapshot_begun_without_the_writer_queue(tmp_path: Path)
         session.rollback()
         assert raw.in_transaction is False
         assert session.execute(text("SELECT count(*) FROM t")).scalar() == 2
+        session.close()
+        db.engine.dispose()
+
+
+def test_a_writer_that_cannot_get_the_lock_gets_sqlalchemys_operational_error(
+    tmp_path: Path,
+) -> None:
+    # BEGIN IMMEDIATE goes straight to the driver; a locked database must still surface as
+    # SQLAlchemy's OperationalError (the webhook answers it 503, a page its kind error page),
+    # and the failed writer leaves the queue and keeps a usable connection.
+    app = make_app(f"sqlite:///{tmp_path / 'app.db'}")
+    holder = sqlite3.connect(tmp_path / "app.db", isolation_level=None)
+    with app.app_context():
+        with db.engine.begin() as setup:
+            setup.execute(text("CREATE TABLE t (x INTEGER)"))
+        holder.execute("BEGIN IMMEDIATE")  # not queued: only SQLite's own lock stops the app
+        session = db.session()
+        session.connection().exec_driver_sql("PRAGMA busy_timeout=50")  # fail fast
+        session.rollback()
+        raw = session.connection().connection.dbapi_connection
+        session.rollback()
+        assert isinstance(raw, QueuedWriterConnection)
+        type(raw).writer_wait_s = 0.05
+        try:
+            begin_write(session)
+        except OperationalError as problem:
+            assert "locked" in str(problem.orig)
+        else:
+            raise AssertionError("BEGIN IMMEDIATE succeeded against a held write lock")
+        finally:
+            holder.rollback()
+            holder.close()
+        session.rollback()
+        assert raw.holds_writer_lock is False
+        begin_write(session)  # the same pooled connection writes once the lock is free
+        session.execute(text("INSERT INTO t VALUES (1)"))
+        session.commit()
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 1
         session.close()
         db.engine.dispose()

@@ -42,7 +42,7 @@ from app.services.sms_settings import SmsSettings
 from app.services.sms_turn_rows import (
     LockedTurn,
     ResponseRow,
-    lock_response,
+    lock_response_with_answers,
     write_conversation,
     write_response,
 )
@@ -92,12 +92,16 @@ class ConversationTurn:
         self._conversation_as_read = copy(self.conversation)
         self.response: ResponseRow | None = None
         self._response_as_read: ResponseRow | None = None
-        if self.conversation.response_id is not None:
-            # Locked like a web page save, so an answer by text and one on the web queue up.
-            self._use_response(lock_response(session.connection(), self.conversation.response_id))
-        self.questionnaire = self._questionnaire()
+        # The stored answers, read with the response where the database allows (SQLite).
         self._rows: AnswerRows | None = None
         self._answers: Answers | None = None
+        if self.conversation.response_id is not None:
+            # Locked like a web page save, so an answer by text and one on the web queue up.
+            response, self._rows = lock_response_with_answers(
+                session.connection(), self.conversation.response_id
+            )
+            self._use_response(response)
+        self.questionnaire = self._questionnaire()
 
     # ------------------------------------------------------------------ helpers
 
@@ -132,7 +136,8 @@ class ConversationTurn:
             if self.response is None:
                 self._rows, self._answers = {}, {}
             else:
-                self._rows = answer_rows(self.session, self.response)
+                if self._rows is None:
+                    self._rows = answer_rows(self.session, self.response)
                 self._answers = answers_from_rows(self._rows, self.questionnaire)
         return self._answers
 

@@ -20,7 +20,6 @@ from app.services.contacts import (
 from app.services.sms_conversation import ConversationTurn, Reply, SmsContext
 from app.services.sms_turn_rows import (
     already_received,
-    finish_inbound,
     insert_inbound,
     lock_turn,
     stored_reply,
@@ -88,26 +87,28 @@ def receive_inbound(session: Session, ctx: SmsContext, message: InboundMessage) 
             return _stored_reply(session, ctx, message.message_sid)
         return _from_unknown_number(session, ctx, phone_hash, text, keyword)
     now = utc_now()
-    # Once per MessageSid: a retry, even one arriving while the first is being handled
-    # (PostgreSQL makes this insert wait for that transaction), applies nothing.
-    inbound_id = insert_inbound(connection, message.message_sid, now)
-    if inbound_id is None:
-        session.rollback()
-        return _stored_reply(session, ctx, message.message_sid)
+    # Texts from one carer queue here (PostgreSQL: the conversation's row lock), so a retry
+    # arriving while the first is being handled waits, then finds the first's row below.
     locked = lock_turn(connection, contact.invitation_id, contact.contact_id, phone_hash, now)
     turn = ConversationTurn(session, ctx, locked, now)
     reply = turn.handle(text, keyword, locked.opted_out)
     turn.save()
     conversation = locked.conversation
     withdrawn = conversation.state == ConversationState.WITHDRAWN
-    finish_inbound(
+    # Once per MessageSid: the row goes in finished, in one statement, last. A retry (its
+    # MessageSid stored already) rolls the whole turn back and gets the first reply.
+    inbound_id = insert_inbound(
         connection,
-        inbound_id,
+        message.message_sid,
+        now,
         conversation_id=conversation.id,
         outcome=reply.outcome[:32],
         body_encrypted=None if withdrawn else body_encrypted,
         reply_encrypted=ctx.cipher.encrypt(_encode(reply.messages)),
     )
+    if inbound_id is None:
+        session.rollback()
+        return _stored_reply(session, ctx, message.message_sid)
     session.commit()
     log.info("inbound %s conversation %s: %s", inbound_id, conversation.id, reply.outcome)
     return reply.messages

@@ -14,12 +14,14 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
     Insert,
     Update,
     bindparam,
     delete,
     exists,
+    func,
     insert,
     select,
     update,
@@ -156,6 +158,18 @@ _INVITATION_LANGUAGE = select(Invitation.language).where(
 _LOCK_RESPONSE = (
     select(*_RESPONSE_COLUMNS).where(Response.id == bindparam("response_id")).with_for_update()
 )
+# SQLite only: the response with its stored answers as one JSON object in the same row (one
+# statement, not two). Safe there because BEGIN IMMEDIATE serialises writers, so nothing can
+# change the answers between this read and the commit. Not on PostgreSQL: a row lock that had
+# to wait returns the row's newest version, but a subquery in the same statement still sees
+# the snapshot taken before the wait, so a web save committed meanwhile would be missed; there
+# the answers are read by a second statement, after the lock is held.
+_LOCK_RESPONSE_WITH_ANSWERS = _LOCK_RESPONSE.add_columns(
+    select(func.json_group_object(Answer.item_id, Answer.value, type_=JSON))
+    .where(Answer.response_id == Response.id)
+    .scalar_subquery()
+    .label("stored_answers")
+)
 _LOCK_RESPONSE_OF_INVITATION = (
     select(*_RESPONSE_COLUMNS)
     .where(Response.invitation_id == bindparam("invitation_id"))
@@ -178,16 +192,6 @@ _DELETE_ANSWER = delete(Answer).where(*_ANSWER_KEY)
 # What a turn may change: everything but the keys and what the row is about.
 _CONVERSATION_CHANGEABLE = tuple(field.name for field in fields(ConversationRow))[2:]
 _RESPONSE_CHANGEABLE = tuple(field.name for field in fields(ResponseRow))[3:]
-_FINISH_INBOUND = (
-    update(SmsInbound)
-    .where(SmsInbound.id == bindparam("inbound_id"))
-    .values(
-        conversation_id=bindparam("new_conversation_id"),
-        outcome=bindparam("new_outcome"),
-        body_encrypted=bindparam("new_body_encrypted"),
-        reply_encrypted=bindparam("new_reply_encrypted"),
-    )
-)
 
 
 @cache
@@ -211,36 +215,33 @@ def stored_reply(connection: Connection, message_sid: str) -> str | None:
     return None if value is None else str(value)
 
 
-def insert_inbound(connection: Connection, message_sid: str, now: datetime) -> int | None:
+def insert_inbound(
+    connection: Connection,
+    message_sid: str,
+    now: datetime,
+    *,
+    conversation_id: int | None = None,
+    outcome: str = "received",
+    body_encrypted: str | None = None,
+    reply_encrypted: str | None = None,
+) -> int | None:
     """The new sms_inbound row's id, or None when this MessageSid is stored already.
 
-    On PostgreSQL a concurrent insert of the same MessageSid waits for the other transaction.
+    A turn inserts its row finished, last, in the turn's transaction: a conflict means a retry,
+    and the caller rolls the whole turn back. On PostgreSQL a concurrent insert of the same
+    MessageSid waits for the other transaction.
     """
     statement = _insert_ignoring_conflict(connection.dialect.name, SmsInbound, "message_sid", "id")
-    values = {"message_sid": message_sid, "received_at": now, "outcome": "received"}
+    values = {
+        "message_sid": message_sid,
+        "received_at": now,
+        "conversation_id": conversation_id,
+        "outcome": outcome,
+        "body_encrypted": body_encrypted,
+        "reply_encrypted": reply_encrypted,
+    }
     inserted = connection.execute(statement, values).scalar()
     return None if inserted is None else int(inserted)
-
-
-def finish_inbound(
-    connection: Connection,
-    inbound_id: int,
-    *,
-    conversation_id: int,
-    outcome: str,
-    body_encrypted: str | None,
-    reply_encrypted: str,
-) -> None:
-    connection.execute(
-        _FINISH_INBOUND,
-        {
-            "inbound_id": inbound_id,
-            "new_conversation_id": conversation_id,
-            "new_outcome": outcome,
-            "new_body_encrypted": body_encrypted,
-            "new_reply_encrypted": reply_encrypted,
-        },
-    )
 
 
 def lock_turn(
@@ -290,6 +291,23 @@ def _ends(*row_types: type) -> tuple[int, ...]:
 def lock_response(connection: Connection, response_id: int) -> ResponseRow | None:
     row = connection.execute(_LOCK_RESPONSE, {"response_id": response_id}).first()
     return None if row is None else ResponseRow(*row)
+
+
+def lock_response_with_answers(
+    connection: Connection, response_id: int
+) -> tuple[ResponseRow | None, dict[str, AnswerRow] | None]:
+    """The locked response and, on SQLite, its stored answers by item id read in the same row.
+
+    The answers are None where they must be read separately (read_answers), after the lock.
+    """
+    if connection.dialect.name != "sqlite":
+        return lock_response(connection, response_id), None
+    row = connection.execute(_LOCK_RESPONSE_WITH_ANSWERS, {"response_id": response_id}).first()
+    if row is None:
+        return None, None
+    *values, stored = row
+    texts: dict[str, str | None] = stored or {}
+    return ResponseRow(*values), {item_id: AnswerRow(value) for item_id, value in texts.items()}
 
 
 def lock_response_of_invitation(connection: Connection, invitation_id: int) -> ResponseRow | None:

@@ -127,10 +127,19 @@ def _candidates(normalised: str, fillers: frozenset[str]) -> list[str]:
     # Chinese has no spaces: peel polite characters off the ends of the one "word".
     if len(words) == 1:
         word = words[0]
-        for filler in sorted((f for f in fillers if not f.isascii()), key=len, reverse=True):
+        for filler in _peel_order(fillers):
             word = word.removeprefix(filler).removesuffix(filler)
         candidates.append(word)
     return [candidate for candidate in candidates if candidate]
+
+
+@lru_cache(maxsize=8)
+def _peel_order(fillers: frozenset[str]) -> tuple[str, ...]:
+    """The fillers peeled off a one-word message, longest first: sorted once per table.
+
+    Keyed by the fillers themselves, so a different table never gets another table's order.
+    """
+    return tuple(sorted((f for f in fillers if not f.isascii()), key=len, reverse=True))
 
 
 def match_keyword(text: str, table: KeywordTable | None = None) -> Keyword | None:

@@ -135,6 +135,16 @@ def question_prompt(
     phrases.append(person_phrase(questionnaire, answers, None))
     if questionnaire.piping is not None:
         phrases.append(questionnaire.piping.default)
+    return _fitted_prompt(wording, tuple(phrases))
+
+
+# Keyed by everything the prompt is made of (the wording as translated, and the phrases in
+# order), so it cannot give one carer another's prompt or an old translation's: a changed
+# catalogue gives a different wording, and so a different key. Bounded: an entry is a short
+# text, a few hundred bytes (about 11 questions x languages x ways to name the person).
+@lru_cache(maxsize=1024)
+def _fitted_prompt(wording: str, phrases: tuple[str, ...]) -> str:
+    """The wording with the first phrase that keeps it within the prompt's segment budget."""
     text = ""
     for phrase in phrases:
         text = fit_for_sms(render_text(wording, phrase))

@@ -14,6 +14,7 @@ from app.models import Answer
 from app.services.sms_turn_rows import (
     insert_inbound,
     lock_response,
+    lock_response_with_answers,
     read_answers,
     write_answers,
     write_response,
@@ -107,3 +108,29 @@ def test_answers_are_inserted_updated_and_deleted_by_their_item(
         "death.place": "home",
         "death.right_place": None,
     }
+
+
+def test_the_response_is_locked_with_its_own_answers_only_and_none_is_kept(
+    session: Session, add_response: AddResponse
+) -> None:
+    stored = add_response({"overall.rating": "good", "pain.relief": None})
+    unanswered = add_response({})
+    add_response({"overall.rating": "poor", "death.place": "home"})  # another carer's
+    begin_write(session)
+    connection = session.connection()
+    response, rows = lock_response_with_answers(connection, stored.id)
+    empty_response, no_rows = lock_response_with_answers(connection, unanswered.id)
+    session.rollback()
+    assert response == lock_response(session.connection(), stored.id)
+    assert empty_response is not None and empty_response.id == unanswered.id
+    if session.get_bind().dialect.name == "sqlite":
+        # Read in the same row: exactly this response's answers, a skipped one as None.
+        assert rows is not None and no_rows == {}
+        assert {key: row.value for key, row in rows.items()} == {
+            "overall.rating": "good",
+            "pain.relief": None,
+        }
+    else:
+        # Elsewhere read after the lock is held (read_answers), never from an older snapshot.
+        assert rows is None and no_rows is None
+    assert lock_response_with_answers(session.connection(), -1) == (None, None)

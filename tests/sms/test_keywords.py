@@ -119,3 +119,18 @@ def test_consent_words_in_several_languages() -> None:
     assert match_consent("haan") is True
     assert match_consent("No thank you") is False
     assert match_consent("what is this?") is None
+
+
+def test_each_table_peels_its_own_polite_characters_off_a_one_word_message() -> None:
+    # The peeling order is worked out once per set of fillers: two tables never share one.
+    from dataclasses import replace
+
+    polite = replace(
+        keyword_table(),
+        keywords={"停止": Keyword.STOP},
+        fillers=frozenset({"请", "请你", "谢谢"}),
+    )
+    plain = replace(polite, fillers=frozenset())
+    assert match_keyword("请你停止谢谢", polite) is Keyword.STOP
+    assert match_keyword("请你停止谢谢", plain) is None
+    assert match_keyword("请你停止谢谢", polite) is Keyword.STOP

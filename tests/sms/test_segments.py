@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.questionnaire import QuestionnaireLibrary, sms_encoding, sms_segments
+from app.questionnaire import Questionnaire, QuestionnaireLibrary, sms_encoding, sms_segments
 from app.sms.keywords import keyword_table
 from app.sms.texts import (
     DEFAULT_BUDGET,
@@ -35,7 +35,7 @@ FIELDS = {
 }
 
 
-def core_questionnaire():  # type: ignore[no-untyped-def]
+def core_questionnaire() -> Questionnaire:
     return QuestionnaireLibrary(Path(PROJECT_ROOT / "questionnaires")).get("voices-core")
 
 
@@ -62,6 +62,30 @@ def test_a_long_name_gives_way_to_the_relationship_to_keep_one_segment() -> None
     prompt = question_prompt(questionnaire, item, "en", {"about.relationship": "parent"}, long_name)
     assert long_name not in prompt and "your son or daughter" in prompt
     assert question_prompt(questionnaire, item, "en", {}, "Rose").count("Rose") == 1
+
+
+def test_remembered_prompts_name_each_carers_own_person_in_the_current_wording(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Prompts are remembered by what they are made of: two carers asked the same question,
+    # turn about, each see only their own person; a changed wording (a translator's save)
+    # is never answered with the old one.
+    questionnaire = core_questionnaire()
+    item = questionnaire.item("last2.pain")
+    carers = [("Rose", {}), (None, {"about.relationship": "parent"}), ("Ali", {}), (None, {})]
+    for _round in range(2):
+        prompts = [question_prompt(questionnaire, item, "en", a, name) for name, a in carers]
+        assert "Rose" in prompts[0] and "Ali" not in prompts[0]
+        assert "your son or daughter" in prompts[1] and "Rose" not in prompts[1]
+        assert "Ali" in prompts[2] and "Rose" not in prompts[2]
+        assert "Rose" not in prompts[3] and "Ali" not in prompts[3]
+        assert "your son or daughter" not in prompts[3]
+    monkeypatch.setattr(
+        "app.sms.texts.sms_wording", lambda *_args: "Did {person} have help with pain?"
+    )
+    assert question_prompt(questionnaire, item, "en", {}, "Rose") == (
+        "Did Rose have help with pain?"
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -176,10 +176,14 @@ def test_an_answer_by_text_costs_a_small_fixed_number_of_statements(
         statements.clear()
         amira.sends(text)
         counts.append(len([s for s in statements if not s.startswith(("BEGIN", "SELECT 1"))]))
-    # Whose number; the MessageSid row (a retry inserts nothing); the locked conversation,
-    # the response and its answers; then the answer, the conversation, the response and the
-    # stored reply written back. BACK stores no answer.
-    assert counts == [9, 7, 9, 7], (counts, statements)
+    # Whose number; the locked conversation; the response with its answers (one statement on
+    # SQLite, whose writers are serialised; two on PostgreSQL); then the answer,
+    # the conversation and the response written back, and the MessageSid row inserted finished
+    # with the stored reply (a retry inserts nothing). BACK stores no answer.
+    with app.app_context():
+        one_read = db.engine.dialect.name == "sqlite"
+    expected = [7, 5, 7, 5] if one_read else [8, 6, 8, 6]
+    assert counts == expected, (counts, statements)
 
 
 def test_a_signature_over_the_url_with_its_default_port_is_accepted_as_twilio_allows(
