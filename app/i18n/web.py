@@ -36,12 +36,15 @@ def current_language() -> str:
     """The language of this request's page (see choose_language for the order)."""
     if not has_request_context():
         return choose_language()
-    remembered = session.get(SESSION_LANGUAGE_KEY)
-    explicit = getattr(g, "explicit_language", None)
-    response_language = getattr(g, "survey_language", None)
-    # Asked several times a page: chosen again only when one of the inputs has changed.
+    # Asked several times a page: chosen again only when one of the inputs has changed. The
+    # request's globals and session are each looked up once (every attribute read through
+    # Flask's proxies finds the context again).
+    request_globals = g._get_current_object()
+    remembered = session._get_current_object().get(SESSION_LANGUAGE_KEY)  # type: ignore[attr-defined]
+    explicit = getattr(request_globals, "explicit_language", None)
+    response_language = getattr(request_globals, "survey_language", None)
     key = (explicit, response_language, remembered)
-    chosen = getattr(g, "_cv_language", None)
+    chosen = getattr(request_globals, "_cv_language", None)
     if chosen is not None and chosen[0] == key:
         return str(chosen[1])
     code = choose_language(
@@ -50,7 +53,7 @@ def current_language() -> str:
         remembered=remembered if isinstance(remembered, str) else None,
         accepted=[value for value, _quality in request.accept_languages],
     )
-    g._cv_language = (key, code)
+    request_globals._cv_language = (key, code)
     return code
 
 
@@ -60,12 +63,16 @@ def page_translations() -> NullTranslations:
         return translations_for(SOURCE_LANGUAGE) if has_app_context() else NullTranslations()
     # A page asks for translations dozens of times: choose once per request, again only
     # if a view has since learnt the response's language.
-    key = (getattr(g, "explicit_language", None), getattr(g, "survey_language", None))
-    cached = getattr(g, "_cv_translations", None)
+    request_globals = g._get_current_object()
+    key = (
+        getattr(request_globals, "explicit_language", None),
+        getattr(request_globals, "survey_language", None),
+    )
+    cached = getattr(request_globals, "_cv_translations", None)
     if cached is not None and cached[0] == key:
         return cached[1]  # type: ignore[no-any-return]
     translations = translations_for(current_language())
-    g._cv_translations = (key, translations)
+    request_globals._cv_translations = (key, translations)
     return translations
 
 

@@ -1,0 +1,38 @@
+"""A page's language is worked out once a request, and again whenever what decides it changes."""
+
+from __future__ import annotations
+
+from flask import Flask, g, session
+
+from app.i18n.web import SESSION_LANGUAGE_KEY, current_language, page_translations
+
+
+def test_the_language_follows_every_change_made_during_the_request(app: Flask) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "cy"}):
+        assert current_language() == "cy"
+        assert current_language() == "cy"  # remembered, not recomputed differently
+        session[SESSION_LANGUAGE_KEY] = "pl"  # a choice remembered mid-request
+        assert current_language() == "pl"
+        g.survey_language = "ur"  # the view has learnt the response's language
+        assert current_language() == "ur"
+        g.explicit_language = "pa"  # ?lang= (apply_language_choice)
+        assert current_language() == "pa"
+        del g.explicit_language
+        assert current_language() == "ur"
+
+
+def test_the_page_translations_change_with_the_language_mid_request(app: Flask) -> None:
+    with app.test_request_context("/"):
+        english = page_translations()
+        assert page_translations() is english
+        g.explicit_language = "pl"
+        polish = page_translations()
+        assert polish is not english
+        assert page_translations() is polish
+
+
+def test_two_requests_never_share_a_language(app: Flask) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "pl"}):
+        assert current_language() == "pl"
+    with app.test_request_context("/", headers={"Accept-Language": "cy"}):
+        assert current_language() == "cy"
