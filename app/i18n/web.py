@@ -11,7 +11,6 @@ from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, gettext
 from flask_babel import format_decimal as flask_babel_format_decimal
-from flask_babel import get_locale as get_babel_locale
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -143,11 +142,14 @@ def _decimal_in(locale: str, number: Any, pattern: str | None) -> str:
 
 
 def local_decimal(number: Any, format: str | None = None) -> str:  # noqa: A002  (Flask-Babel's name)
-    """Flask-Babel's decimalformat filter, remembered: pages show the same few numbers."""
-    locale = get_babel_locale()
-    if locale is None or not isinstance(number, int):
+    """Flask-Babel's decimalformat filter, remembered: pages show the same few numbers.
+
+    In a request the locale is the page's language as it is now (current_language, worked out
+    once a request), not Flask-Babel's locale object, which parses a locale per request.
+    """
+    if not isinstance(number, int) or not has_request_context():
         return str(flask_babel_format_decimal(number, format))
-    return _decimal_in(str(locale), number, format)
+    return _decimal_in(babel_locale(), number, format)
 
 
 def babel_locale() -> str:

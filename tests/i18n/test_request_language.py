@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, session
 
-from app.i18n.web import SESSION_LANGUAGE_KEY, current_language, page_translations
+from app.i18n.web import SESSION_LANGUAGE_KEY, current_language, local_decimal, page_translations
 
 
 def test_the_language_follows_every_change_made_during_the_request(app: Flask) -> None:
@@ -36,3 +36,15 @@ def test_two_requests_never_share_a_language(app: Flask) -> None:
         assert current_language() == "pl"
     with app.test_request_context("/", headers={"Accept-Language": "cy"}):
         assert current_language() == "cy"
+
+
+def test_numbers_are_written_in_the_language_of_the_page_as_it_is_now(app: Flask) -> None:
+    with app.test_request_context("/"):
+        assert local_decimal(12345) == "12,345"
+        g.explicit_language = "pl"  # switched after a number was already written
+        assert local_decimal(12345).replace("\xa0", " ") == "12 345"
+        assert local_decimal(12345, "#0") == "12345"
+        g.explicit_language = "ro"
+        assert local_decimal(12345) == "12.345"
+    with app.test_request_context("/"):
+        assert local_decimal(12345) == "12,345"  # the next request starts from its own language
