@@ -36,7 +36,7 @@ def note_english_fallback() -> None:
 
 
 def english_fallback_noted() -> bool:
-    return has_request_context() and bool(getattr(g, FALLBACK_FLAG, False))
+    return has_request_context() and bool(g.get(FALLBACK_FLAG, False))
 
 
 class EnglishFallback(NullTranslations):

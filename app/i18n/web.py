@@ -8,7 +8,16 @@ from urllib.parse import urlencode
 
 from babel import numbers
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask import (
+    Flask,
+    Request,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import Domain, gettext
 from flask_babel import format_decimal as flask_babel_format_decimal
 from jinja2 import pass_context
@@ -40,10 +49,11 @@ def current_language() -> str:
     # Flask's proxies finds the context again).
     request_globals = g._get_current_object()
     remembered = session._get_current_object().get(SESSION_LANGUAGE_KEY)  # type: ignore[attr-defined]
-    explicit = getattr(request_globals, "explicit_language", None)
-    response_language = getattr(request_globals, "survey_language", None)
+    # .get, not getattr with a default: a missing name raises (and catches) AttributeError.
+    explicit = request_globals.get("explicit_language")
+    response_language = request_globals.get("survey_language")
     key = (explicit, response_language, remembered)
-    chosen = getattr(request_globals, "_cv_language", None)
+    chosen = request_globals.get("_cv_language")
     if chosen is not None and chosen[0] == key:
         return str(chosen[1])
     code = choose_language(
@@ -63,11 +73,8 @@ def page_translations() -> NullTranslations:
     # A page asks for translations dozens of times: choose once per request, again only
     # if a view has since learnt the response's language.
     request_globals = g._get_current_object()
-    key = (
-        getattr(request_globals, "explicit_language", None),
-        getattr(request_globals, "survey_language", None),
-    )
-    cached = getattr(request_globals, "_cv_translations", None)
+    key = (request_globals.get("explicit_language"), request_globals.get("survey_language"))
+    cached = request_globals.get("_cv_translations")
     if cached is not None and cached[0] == key:
         return cached[1]  # type: ignore[no-any-return]
     translations = translations_for(current_language())
@@ -133,7 +140,7 @@ def _install_template_gettext(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=gettext_, gettext=gettext_, ngettext=ngettext_, pgettext=pgettext_, npgettext=npgettext_
     )
-    app.jinja_env.filters["decimalformat"] = local_decimal
+    app.jinja_env.filters["decimalformat"] = template_decimal
 
 
 @lru_cache(maxsize=2048)
@@ -150,6 +157,15 @@ def local_decimal(number: Any, format: str | None = None) -> str:  # noqa: A002 
     if not isinstance(number, int) or not has_request_context():
         return str(flask_babel_format_decimal(number, format))
     return _decimal_in(babel_locale(), number, format)
+
+
+@pass_context
+def template_decimal(context: Any, number: Any, format: str | None = None) -> str:  # noqa: A002
+    """decimalformat in a template: in the language the page's words are in (its context's)."""
+    page_language = context.get("page_language")
+    if not isinstance(page_language, Language) or not isinstance(number, int):
+        return local_decimal(number, format)
+    return _decimal_in(page_language.locale, number, format)
 
 
 def babel_locale() -> str:
@@ -199,12 +215,13 @@ def clear_session_keeping_language(language_code: str | None = None) -> None:
 
 def language_switch_url(code: str) -> str:
     """This page's address in another language (other query parameters kept)."""
-    return f"{request.path}?{_query_with_language(code, _other_arguments())}"
+    page_request = request._get_current_object()  # type: ignore[attr-defined]
+    return f"{page_request.path}?{_query_with_language(code, _other_arguments(page_request))}"
 
 
-def _other_arguments() -> str:
+def _other_arguments(page_request: Request) -> str:
     return urlencode(
-        [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+        [(key, value) for key, value in page_request.args.items(multi=True) if key != "lang"]
     )
 
 
@@ -238,8 +255,16 @@ def _switcher_html(current: str, others: str) -> Markup:
     return Markup("").join(items)
 
 
-def language_switcher_items() -> Markup:
-    return _switcher_html(language(current_language()).code, _other_arguments())
+@pass_context
+def language_switcher_items(context: Any) -> Markup:
+    """The switcher for the page being rendered: its language and request, from its context."""
+    page_language = context.get("page_language")
+    if not isinstance(page_language, Language):
+        page_language = language(current_language())
+    page_request = context.get("request")
+    if page_request is None:
+        page_request = request._get_current_object()  # type: ignore[attr-defined]
+    return _switcher_html(page_language.code, _other_arguments(page_request))
 
 
 def language_context() -> dict[str, Any]:

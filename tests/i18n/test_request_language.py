@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, session
+from flask import Flask, g, render_template_string, session
 
 from app.i18n.web import SESSION_LANGUAGE_KEY, current_language, local_decimal, page_translations
 
@@ -48,3 +48,28 @@ def test_numbers_are_written_in_the_language_of_the_page_as_it_is_now(app: Flask
         assert local_decimal(12345) == "12.345"
     with app.test_request_context("/"):
         assert local_decimal(12345) == "12,345"  # the next request starts from its own language
+
+
+def test_a_template_writes_numbers_in_the_language_of_its_words(app: Flask) -> None:
+    page = "{{ _('Carer Voices') }} {{ 12345 | decimalformat }} {{ 7 | decimalformat('#0') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "Carer Voices 12,345 7"
+        g.explicit_language = "ro"  # chosen during the request, before this render
+        assert render_template_string(page).endswith(" 12.345 7")
+    with app.test_request_context("/", headers={"Accept-Language": "pl"}):
+        assert render_template_string(page).replace("\xa0", " ").endswith(" 12 345 7")
+
+
+def test_the_language_switcher_marks_the_page_language_and_keeps_other_arguments(
+    app: Flask,
+) -> None:
+    page = "{{ language_switcher_items() }}"
+    with app.test_request_context("/survey/q/x?return_to=check&lang=cy"):
+        g.explicit_language = "cy"
+        items = render_template_string(page)
+    assert 'lang="cy" dir="ltr" aria-current="true"' in items
+    assert 'href="?lang=pl&amp;return_to=check"' in items
+    with app.test_request_context("/"):
+        items = render_template_string(page)
+    assert 'lang="en" dir="ltr" aria-current="true"' in items
+    assert 'href="?lang=pl"' in items
