@@ -179,8 +179,8 @@ def translations_for(language_code: str | None) -> Translations:
 def _with_database_overlay(code: str, base: Translations) -> Translations:
     """The catalogue with translators' in-app work on top (app/i18n/overlay.py), once a request.
 
-    The overlay asks the database for its store version; a request asks at most once per
-    language, so a page costs one small query however many texts it translates.
+    The overlay asks the database for its store version at most once a second per worker
+    (at once after a save in this worker), and a request asks the overlay once per language.
     """
     from app.i18n.overlay import overlay
 
