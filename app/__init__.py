@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import weakref
+from collections.abc import Callable
+from inspect import CO_COROUTINE
+from types import FunctionType
 from typing import Any
 
 from flask import Flask
@@ -29,9 +32,26 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class CarerVoicesFlask(Flask):
+    """Flask, answering its "is this hook async?" question cheaply for plain functions."""
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        # Flask asks inspect.iscoroutinefunction about every hook, context processor and view
+        # on every request (about 18 a page). For a plain function the answer is a flag of
+        # its code, or a marker in its __dict__ (inspect.markcoroutinefunction, Python 3.12):
+        # exactly what inspect reads. Anything else (methods, partials, objects) asks Flask.
+        if (
+            type(func) is FunctionType
+            and not func.__code__.co_flags & CO_COROUTINE
+            and "_is_coroutine_marker" not in func.__dict__
+        ):
+            return func
+        return super().ensure_sync(func)
+
+
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build an application for the named configuration, with optional test overrides."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = CarerVoicesFlask(__name__, instance_relative_config=True)
     # Before any route exists: every <int:...> id must fit the database's integer column.
     app.url_map.converters["int"] = DatabaseIdConverter
     chosen: type[Config] = config_class(config_name)

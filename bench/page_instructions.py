@@ -8,6 +8,7 @@ measures the bare hello app the same way (the test client's own cost is in both)
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \
         .venv/bin/python -m bench.page_instructions --callgrind      # "Collected" ÷ N
     .venv/bin/python -m bench.page_instructions --profile            # cProfile, top functions
+    ... --language pl                 # a translated page (the carer's response switched first)
 
 Under callgrind the script switches instrumentation on around the N requests itself
 (callgrind_control), so start-up and warm-up are not counted.
@@ -81,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hello", action="store_true", help="the bare hello app instead (the same reference)"
     )
+    parser.add_argument(
+        "--language",
+        default=None,
+        help="switch the carer's response to this language first (e.g. pl: a translated page)",
+    )
     how = parser.add_mutually_exclusive_group(required=True)
     how.add_argument("--callgrind", action="store_true", help="toggle callgrind around the run")
     how.add_argument("--profile", action="store_true", help="cProfile the run, print the top")
@@ -99,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             client = create_app().test_client()
             csrf, page = _walk(client), f"/survey/q/{PAGE_ID}"
+            if args.language:
+                # ?lang= once: saved on the response, so every measured page is in it.
+                switched = client.get(f"{page}?lang={args.language}")
+                if switched.status_code != 200:
+                    raise RuntimeError(f"?lang={args.language} gave {switched.status_code}")
         count = [0]
 
         def one() -> None:

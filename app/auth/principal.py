@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, session
 from flask_login import AnonymousUserMixin, UserMixin, login_user
+from flask_login.utils import _create_identifier
 
 from app.access.permissions import Permission, Scope
 from app.extensions import db, login_manager
@@ -52,6 +53,20 @@ def install_login_manager(app: Flask) -> None:
     login_manager.session_protection = None
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_signed_in_staff)
+    login_manager._session_identifier_generator = _identifier_when_signed_in
+
+
+def _identifier_when_signed_in() -> str:
+    """Flask-Login's address and user-agent hash, only for a session that holds a user.
+
+    Flask-Login hashes them on every request before it even looks at whether session
+    protection is on, and a carer's page views never have a user to protect. Signing in
+    stores the user id before asking for the identifier, so staff sessions get the same
+    hash as ever; a session without a user compares equal either way (it has no ``_id``).
+    """
+    if "_user_id" not in session:
+        return ""
+    return str(_create_identifier())
 
 
 def _load_signed_in_staff(token: str) -> SignedInStaff | None:

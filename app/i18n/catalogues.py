@@ -9,6 +9,7 @@ A changed .po file (a translator's upload, a deploy) is picked up by its modific
 from __future__ import annotations
 
 import io
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def note_english_fallback() -> None:
 
 
 def english_fallback_noted() -> bool:
-    return has_request_context() and bool(getattr(g, FALLBACK_FLAG, False))
+    return has_request_context() and bool(g.get(FALLBACK_FLAG, False))
 
 
 class EnglishFallback(NullTranslations):
@@ -86,18 +87,6 @@ def _translations_dir() -> Path:
     return PROJECT_ROOT / "translations"
 
 
-def _serve_drafts() -> bool:
-    # Outside the app (a script, a test of the engine) only approved text is served.
-    return has_app_context() and bool(current_app.config.get("TRANSLATIONS_SERVE_DRAFTS", False))
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except FileNotFoundError:
-        return -1.0
-
-
 def _compiled(catalog: Catalog, fallback: NullTranslations) -> Translations:
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
@@ -137,14 +126,44 @@ def _load(code: str, root: Path, serve_drafts: bool) -> tuple[Path, Callable[[],
     return path, build
 
 
+# Where each (language, drafts served, translations folder) is read from and how it is built:
+# working that out (paths, closures) cost more than the rest of a page's lookup, and it never
+# changes for a key. Only the file's modification time is asked every time (freshness as ever).
+_sources: dict[tuple[str, bool, str], tuple[str, Callable[[], Translations]]] = {}
+
+
+def _source(code: str, serve_drafts: bool, root: str) -> tuple[str, Callable[[], Translations]]:
+    key = (code, serve_drafts, root)
+    found = _sources.get(key)
+    if found is None:
+        path, build = _load(code, Path(root), serve_drafts)
+        found = (str(path), build)
+        with _lock:
+            _sources.setdefault(key, found)
+    return found
+
+
+def _stamp(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except FileNotFoundError:
+        return -1.0
+
+
 def translations_for(language_code: str | None) -> Translations:
     """The servable translations for a language, with English (noted) for the rest."""
     code = normalise_code(language_code) or SOURCE_LANGUAGE
-    root = _translations_dir()
-    serve_drafts = _serve_drafts()
-    path, build = _load(code, root, serve_drafts)
-    key = (code, serve_drafts, str(root))
-    stamp = _mtime(path)
+    in_app = has_app_context()
+    if in_app:
+        config = current_app.config
+        root = str(config["TRANSLATIONS_DIR"])
+        # Outside the app (a script, a test of the engine) only approved text is served.
+        serve_drafts = bool(config.get("TRANSLATIONS_SERVE_DRAFTS", False))
+    else:
+        root, serve_drafts = str(_translations_dir()), False
+    key = (code, serve_drafts, root)
+    path, build = _source(code, serve_drafts, root)
+    stamp = _stamp(path)
     loaded = _cache.get(key)
     if loaded is None or loaded.stamp != stamp:
         with _lock:
@@ -152,7 +171,7 @@ def translations_for(language_code: str | None) -> Translations:
             if loaded is None or loaded.stamp != stamp:
                 loaded = _Loaded(stamp, build())
                 _cache[key] = loaded
-    if code in (SOURCE_LANGUAGE, PSEUDO_LANGUAGE) or not has_app_context():
+    if code in (SOURCE_LANGUAGE, PSEUDO_LANGUAGE) or not in_app:
         return loaded.translations
     return _with_database_overlay(code, loaded.translations)
 
@@ -160,8 +179,8 @@ def translations_for(language_code: str | None) -> Translations:
 def _with_database_overlay(code: str, base: Translations) -> Translations:
     """The catalogue with translators' in-app work on top (app/i18n/overlay.py), once a request.
 
-    The overlay asks the database for its store version; a request asks at most once per
-    language, so a page costs one small query however many texts it translates.
+    The overlay asks the database for its store version at most once a second per worker
+    (at once after a save in this worker), and a request asks the overlay once per language.
     """
     from app.i18n.overlay import overlay
 
@@ -178,3 +197,4 @@ def forget_loaded_catalogues() -> None:
     """Drop every parsed catalogue (tests that rewrite .po files within one second use this)."""
     with _lock:
         _cache.clear()
+        _sources.clear()

@@ -2,7 +2,8 @@
 
 The catalogue side calls ``overlay(language, base)`` once per lookup of a language's
 translations; the merged catalogue is rebuilt only when the overlay's store version, the draft
-setting or the base catalogue changes, so a request costs one small query.
+setting or the base catalogue changes. The store version is read at most once a second per
+worker, and at once after a save in the same worker, so most pages cost no query at all.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
+from time import monotonic
 from typing import Any
 
 from babel.messages.plurals import get_plural
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n.states import TranslationState, is_servable
 from app.models import TranslationEntry
-from app.services.translation_store import store_version
+from app.services.translation_store import local_changes, store_version
 
 _EXTENSION_KEY = "translation_overlay"
 
@@ -35,10 +37,23 @@ class _Cached:
     merged: Translations
 
 
+# How long a worker trusts the store version it last read. Another worker's save shows within
+# this; this worker's own saves show at once (translation_store.local_changes).
+VERSION_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class _CheckedVersion:
+    version: int
+    checked_at: float  # monotonic()
+    local_changes: int
+
+
 @dataclass
 class _OverlayCache:
     lock: Lock
     by_language: dict[str, _Cached]
+    checked: _CheckedVersion | None = None
 
 
 def overlay(language: str, base: NullTranslations) -> Translations:
@@ -48,8 +63,8 @@ def overlay(language: str, base: NullTranslations) -> Translations:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     serve_drafts = bool(app.config.get("TRANSLATIONS_SERVE_DRAFTS", False))
     session = db.session()
-    version = store_version(session)
     cache = _cache_for(app)
+    version = _current_version(session, cache)
     with cache.lock:
         cached = cache.by_language.get(language)
         if (
@@ -63,6 +78,27 @@ def overlay(language: str, base: NullTranslations) -> Translations:
     with cache.lock:
         cache.by_language[language] = _Cached(version, serve_drafts, base, merged)
     return merged
+
+
+def _current_version(session: Session, cache: _OverlayCache) -> int:
+    """The store version, read from the database at most once a second (and after any save here).
+
+    Reading it was a query on every translated page. A save in this process changes
+    local_changes, so the next page reads the version again; a save in another worker is
+    seen within VERSION_CHECK_SECONDS.
+    """
+    changes = local_changes()
+    now = monotonic()
+    checked = cache.checked
+    if (
+        checked is not None
+        and checked.local_changes == changes
+        and 0 <= now - checked.checked_at < VERSION_CHECK_SECONDS
+    ):
+        return checked.version
+    version = store_version(session)
+    cache.checked = _CheckedVersion(version, now, changes)
+    return version
 
 
 def _cache_for(app: Flask) -> _OverlayCache:

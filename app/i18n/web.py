@@ -8,10 +8,18 @@ from urllib.parse import urlencode
 
 from babel import numbers
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask import (
+    Flask,
+    Request,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import Domain, gettext
 from flask_babel import format_decimal as flask_babel_format_decimal
-from flask_babel import get_locale as get_babel_locale
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -36,12 +44,16 @@ def current_language() -> str:
     """The language of this request's page (see choose_language for the order)."""
     if not has_request_context():
         return choose_language()
-    remembered = session.get(SESSION_LANGUAGE_KEY)
-    explicit = getattr(g, "explicit_language", None)
-    response_language = getattr(g, "survey_language", None)
-    # Asked several times a page: chosen again only when one of the inputs has changed.
+    # Asked several times a page: chosen again only when one of the inputs has changed. The
+    # request's globals and session are each looked up once (every attribute read through
+    # Flask's proxies finds the context again).
+    request_globals = g._get_current_object()
+    remembered = session._get_current_object().get(SESSION_LANGUAGE_KEY)  # type: ignore[attr-defined]
+    # .get, not getattr with a default: a missing name raises (and catches) AttributeError.
+    explicit = request_globals.get("explicit_language")
+    response_language = request_globals.get("survey_language")
     key = (explicit, response_language, remembered)
-    chosen = getattr(g, "_cv_language", None)
+    chosen = request_globals.get("_cv_language")
     if chosen is not None and chosen[0] == key:
         return str(chosen[1])
     code = choose_language(
@@ -50,7 +62,7 @@ def current_language() -> str:
         remembered=remembered if isinstance(remembered, str) else None,
         accepted=[value for value, _quality in request.accept_languages],
     )
-    g._cv_language = (key, code)
+    request_globals._cv_language = (key, code)
     return code
 
 
@@ -60,12 +72,13 @@ def page_translations() -> NullTranslations:
         return translations_for(SOURCE_LANGUAGE) if has_app_context() else NullTranslations()
     # A page asks for translations dozens of times: choose once per request, again only
     # if a view has since learnt the response's language.
-    key = (getattr(g, "explicit_language", None), getattr(g, "survey_language", None))
-    cached = getattr(g, "_cv_translations", None)
+    request_globals = g._get_current_object()
+    key = (request_globals.get("explicit_language"), request_globals.get("survey_language"))
+    cached = request_globals.get("_cv_translations")
     if cached is not None and cached[0] == key:
         return cached[1]  # type: ignore[no-any-return]
     translations = translations_for(current_language())
-    g._cv_translations = (key, translations)
+    request_globals._cv_translations = (key, translations)
     return translations
 
 
@@ -127,7 +140,7 @@ def _install_template_gettext(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=gettext_, gettext=gettext_, ngettext=ngettext_, pgettext=pgettext_, npgettext=npgettext_
     )
-    app.jinja_env.filters["decimalformat"] = local_decimal
+    app.jinja_env.filters["decimalformat"] = template_decimal
 
 
 @lru_cache(maxsize=2048)
@@ -136,11 +149,23 @@ def _decimal_in(locale: str, number: Any, pattern: str | None) -> str:
 
 
 def local_decimal(number: Any, format: str | None = None) -> str:  # noqa: A002  (Flask-Babel's name)
-    """Flask-Babel's decimalformat filter, remembered: pages show the same few numbers."""
-    locale = get_babel_locale()
-    if locale is None or not isinstance(number, int):
+    """Flask-Babel's decimalformat filter, remembered: pages show the same few numbers.
+
+    In a request the locale is the page's language as it is now (current_language, worked out
+    once a request), not Flask-Babel's locale object, which parses a locale per request.
+    """
+    if not isinstance(number, int) or not has_request_context():
         return str(flask_babel_format_decimal(number, format))
-    return _decimal_in(str(locale), number, format)
+    return _decimal_in(babel_locale(), number, format)
+
+
+@pass_context
+def template_decimal(context: Any, number: Any, format: str | None = None) -> str:  # noqa: A002
+    """decimalformat in a template: in the language the page's words are in (its context's)."""
+    page_language = context.get("page_language")
+    if not isinstance(page_language, Language) or not isinstance(number, int):
+        return local_decimal(number, format)
+    return _decimal_in(page_language.locale, number, format)
 
 
 def babel_locale() -> str:
@@ -190,12 +215,13 @@ def clear_session_keeping_language(language_code: str | None = None) -> None:
 
 def language_switch_url(code: str) -> str:
     """This page's address in another language (other query parameters kept)."""
-    return f"{request.path}?{_query_with_language(code, _other_arguments())}"
+    page_request = request._get_current_object()  # type: ignore[attr-defined]
+    return f"{page_request.path}?{_query_with_language(code, _other_arguments(page_request))}"
 
 
-def _other_arguments() -> str:
+def _other_arguments(page_request: Request) -> str:
     return urlencode(
-        [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+        [(key, value) for key, value in page_request.args.items(multi=True) if key != "lang"]
     )
 
 
@@ -229,8 +255,16 @@ def _switcher_html(current: str, others: str) -> Markup:
     return Markup("").join(items)
 
 
-def language_switcher_items() -> Markup:
-    return _switcher_html(language(current_language()).code, _other_arguments())
+@pass_context
+def language_switcher_items(context: Any) -> Markup:
+    """The switcher for the page being rendered: its language and request, from its context."""
+    page_language = context.get("page_language")
+    if not isinstance(page_language, Language):
+        page_language = language(current_language())
+    page_request = context.get("request")
+    if page_request is None:
+        page_request = request._get_current_object()  # type: ignore[attr-defined]
+    return _switcher_html(page_language.code, _other_arguments(page_request))
 
 
 def language_context() -> dict[str, Any]:

@@ -27,11 +27,14 @@ class RememberedCsrfTokens:
         self._lock = Lock()
 
     def __call__(self) -> str:
-        config = current_app.config
+        # Each proxy (current_app, g, session) looked up once: a page calls this for every form.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        request_globals = g._get_current_object()
+        config = app.config
         field = str(config.get("WTF_CSRF_FIELD_NAME") or "csrf_token")
-        if config.get("WTF_CSRF_TIME_LIMIT") is not None or field in g:
+        if config.get("WTF_CSRF_TIME_LIMIT") is not None or field in request_globals:
             return str(generate_csrf())
-        secret = str(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key)
+        secret = str(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key)
         raw = session.get(field)
         if isinstance(raw, str):
             with self._lock:
@@ -40,7 +43,7 @@ class RememberedCsrfTokens:
                     self._signed.move_to_end((secret, raw))
             if signed is not None:
                 # As generate_csrf would: later calls in this request give the same token.
-                setattr(g, field, signed)
+                setattr(request_globals, field, signed)
                 return signed
         # The first page of a session makes its token (generate_csrf puts it in the session).
         signed = str(generate_csrf())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
 from babel.messages.catalog import Catalog, Message
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from app.i18n.po_files import CatalogueFiles
@@ -256,6 +257,24 @@ def merged_entries(session: Session, files: CatalogueFiles, language: str) -> li
     return entries
 
 
+# Overlay changes committed by this process. The web overlay (app/i18n/overlay.py) reads the
+# store version at most once a second, and at once after a change here, so a translator sees
+# their own save on the next page and other processes see it within a second.
+_local_changes = 0
+_local_changes_lock = threading.Lock()
+
+
+def local_changes() -> int:
+    """How many overlay changes this process has made (a change marker, not a version)."""
+    return _local_changes
+
+
+def _count_local_change(*_session: object) -> None:
+    global _local_changes
+    with _local_changes_lock:
+        _local_changes += 1
+
+
 def store_version(session: Session) -> int:
     """A number that changes whenever the overlay does: cheap enough to read on every request."""
     version = session.scalar(
@@ -273,6 +292,10 @@ def bump_store_version(session: Session) -> None:
     )
     if getattr(changed, "rowcount", 0) == 0:
         session.add(TranslationStoreVersion(id=VERSION_ROW_ID, version=1))
+    # Counted now and again once committed: a version read in between (another thread of this
+    # process, before the commit) is never trusted afterwards.
+    _count_local_change()
+    event.listen(session, "after_commit", _count_local_change, once=True)
 
 
 def now() -> datetime:

@@ -154,13 +154,16 @@ def person() -> PageResult:
 def question_page(page_id: str) -> PageResult:
     # The busiest page of the survey: one query for the response (with the name), one for
     # the answers, and a save that goes straight to answer_pages.save_page.
+    # The request looked up once: each read through Flask's proxy finds the context again.
+    page_request = request._get_current_object()  # type: ignore[attr-defined]
+    method = page_request.method
     try:
         # A save reads the response as the first step of its own write transaction.
         response = answer_pages.read_open_response(
             db.session(),
             bound_response_id(),
             contact_cipher(current_app.config),
-            for_saving=request.method == "POST",
+            for_saving=method == "POST",
         )
     except ResponseAlreadySubmitted:
         return redirect(url_for("survey.thank_you"))
@@ -170,8 +173,8 @@ def question_page(page_id: str) -> PageResult:
     if response.consent_given_at is None:
         return redirect(url_for("survey.consent"))
     questionnaire = questionnaire_for(response)
-    return_to_check = request.values.get("return_to") == "check"
-    if request.method == "GET":
+    return_to_check = page_request.values.get("return_to") == "check"
+    if method == "GET":
         page = _render_question_page(
             response, questionnaire, page_id, None, {}, None, return_to_check
         )
@@ -179,8 +182,8 @@ def question_page(page_id: str) -> PageResult:
 
     if not questionnaire.has_page(page_id):
         return _redirect_to_resume_point(response)
-    form = raw_form_for_page(questionnaire.page(page_id), request.form)
-    if request.form.get("page_id") != page_id:
+    form = raw_form_for_page(questionnaire.page(page_id), page_request.form)
+    if page_request.form.get("page_id") != page_id:
         # A stale tab or an edited form: show the page as it is now, keep what was stored.
         message = gettext(
             "This page changed since you opened it. Please check your answers and try again."

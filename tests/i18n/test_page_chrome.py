@@ -99,3 +99,15 @@ def test_fully_translated_chrome_adds_no_note(client: FlaskClient, translations_
         assert soup.select_one(NOTE) is None, path
         skip = soup.select_one("a.nhsuk-skip-link")
         assert skip is not None and skip.get_text(strip=True) == "PL Skip to main content"
+
+
+def test_the_chrome_links_follow_where_the_app_is_mounted(client: FlaskClient) -> None:
+    def stylesheet_links(**environ: str) -> list[str]:
+        soup = parse_page(client.get("/", environ_overrides=environ or None))
+        return [str(link["href"]) for link in soup.select("head link[rel=stylesheet]")]
+
+    at_root = stylesheet_links()
+    mounted = stylesheet_links(SCRIPT_NAME="/voices")
+    assert at_root and all(href.startswith("/static/") for href in at_root)
+    assert mounted == ["/voices" + href for href in at_root]
+    assert stylesheet_links() == at_root  # the mounted fragment is not served at the root
