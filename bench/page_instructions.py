@@ -25,6 +25,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.web_survey import ANSWER_ITEM, ANSWER_VALUES, PAGE_ID, prepare_database
@@ -71,6 +72,37 @@ def _callgrind(switch_on: bool) -> None:
         capture_output=True,
         timeout=120,
     )
+
+
+def measure_requests(
+    one: Callable[[], None],
+    requests: int,
+    *,
+    callgrind: bool,
+    stats_file: str | None = None,
+    top: tuple[int, int] = (60, 40),
+) -> None:
+    """Run ``one`` ``requests`` times under callgrind's switch or cProfile (after any warm-up).
+
+    Shared by the page and the SMS webhook scripts, so both count exactly the same way.
+    """
+    if callgrind:
+        _callgrind(True)
+        for _ in range(requests):
+            one()
+        _callgrind(False)
+        print(f"measured {requests} requests: divide callgrind's 'Collected' by that")
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        one()
+    profiler.disable()
+    if stats_file:
+        profiler.dump_stats(stats_file)
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(top[0])
+    stats.sort_stats("tottime").print_stats(top[1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,21 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
         for _ in range(args.warmup):
             one()
-        if args.callgrind:
-            _callgrind(True)
-            for _ in range(args.requests):
-                one()
-            _callgrind(False)
-            print(f"measured {args.requests} requests: divide callgrind's 'Collected' by that")
-        else:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(args.requests):
-                one()
-            profiler.disable()
-            stats = pstats.Stats(profiler, stream=sys.stdout)
-            stats.sort_stats("cumulative").print_stats(60)
-            stats.sort_stats("tottime").print_stats(40)
+        measure_requests(one, args.requests, callgrind=args.callgrind)
     return 0
 
 

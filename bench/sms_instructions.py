@@ -21,9 +21,7 @@ Under callgrind the script switches instrumentation on around the N measured req
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import secrets
 import sys
 import tempfile
@@ -33,7 +31,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from bench.page_instructions import _callgrind
+from bench.page_instructions import measure_requests
 from bench.sms_webhook import PUBLIC_BASE_URL, inbound_rows, phone, prepare
 
 _PATH = "/sms/inbound"
@@ -99,23 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.warmup):
             one()
         rows_before = inbound_rows(Path(tmp) / "bench.db")
-        if args.callgrind:
-            _callgrind(True)
-            for _ in range(args.requests):
-                one()
-            _callgrind(False)
-            print(f"measured {args.requests} requests: divide callgrind's 'Collected' by that")
-        else:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(args.requests):
-                one()
-            profiler.disable()
-            if args.stats:
-                profiler.dump_stats(args.stats)
-            stats = pstats.Stats(profiler, stream=sys.stdout)
-            stats.sort_stats("cumulative").print_stats(70)
-            stats.sort_stats("tottime").print_stats(50)
+        measure_requests(
+            one, args.requests, callgrind=args.callgrind, stats_file=args.stats, top=(70, 50)
+        )
         written = inbound_rows(Path(tmp) / "bench.db") - rows_before
         print(f"inbound rows written during the measured requests: {written}")
         if args.forged and written:
