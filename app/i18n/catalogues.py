@@ -79,12 +79,15 @@ _lock = threading.Lock()
 _cache: dict[tuple[str, bool, str], _Loaded] = {}
 
 
-def _translations_dir() -> Path:
-    if has_app_context():
-        return Path(str(current_app.config["TRANSLATIONS_DIR"]))
+def _catalogue_setting(in_app: bool) -> tuple[str, bool]:
+    """Where catalogues are read from, and whether drafts are served."""
+    if in_app:
+        config = current_app.config
+        return str(config["TRANSLATIONS_DIR"]), bool(config.get("TRANSLATIONS_SERVE_DRAFTS", False))
+    # Outside the app (a script, a test of the engine) only approved text is served.
     from config import PROJECT_ROOT
 
-    return PROJECT_ROOT / "translations"
+    return str(PROJECT_ROOT / "translations"), False
 
 
 def _compiled(catalog: Catalog, fallback: NullTranslations) -> Translations:
@@ -154,13 +157,7 @@ def translations_for(language_code: str | None) -> Translations:
     """The servable translations for a language, with English (noted) for the rest."""
     code = normalise_code(language_code) or SOURCE_LANGUAGE
     in_app = has_app_context()
-    if in_app:
-        config = current_app.config
-        root = str(config["TRANSLATIONS_DIR"])
-        # Outside the app (a script, a test of the engine) only approved text is served.
-        serve_drafts = bool(config.get("TRANSLATIONS_SERVE_DRAFTS", False))
-    else:
-        root, serve_drafts = str(_translations_dir()), False
+    root, serve_drafts = _catalogue_setting(in_app)
     key = (code, serve_drafts, root)
     path, build = _source(code, serve_drafts, root)
     stamp = _stamp(path)
