@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, cast
 
-from sqlalchemy import JSON, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.i18n.answer_messages import problem_message
@@ -38,6 +38,7 @@ from app.services.errors import (
     ResponseAlreadySubmitted,
     ResponseNotFound,
 )
+from app.services.stored_answers_json import DIALECTS_WITH_ANSWERS_JSON, stored_answers_column
 from app.services.transactions import begin_write
 
 RawForm = Mapping[str, str | Sequence[str]]
@@ -66,18 +67,10 @@ _OPEN_RESPONSE = (
 )
 # A page view's read: the same, with the response's stored answers as one JSON object in the
 # same row (one statement, not two; rows per answer would repeat the response's columns).
-# Each database names the aggregate differently; others fall back to two statements.
+# Dialects without the aggregate fall back to two statements.
 _OPEN_RESPONSE_WITH_ANSWERS = {
-    dialect: _OPEN_RESPONSE.add_columns(
-        select(aggregate(_answers.c.item_id, _answers.c.value, type_=JSON))
-        .where(_answers.c.response_id == _responses.c.id)
-        .scalar_subquery()
-        .label("stored_answers")
-    )
-    for dialect, aggregate in (
-        ("sqlite", func.json_group_object),
-        ("postgresql", func.json_object_agg),
-    )
+    dialect: _OPEN_RESPONSE.add_columns(stored_answers_column(dialect, _responses.c.id))
+    for dialect in DIALECTS_WITH_ANSWERS_JSON
 }
 # The same read as the first statement of a save: the response row stays locked until commit.
 _OPEN_RESPONSE_FOR_SAVING = _OPEN_RESPONSE.with_for_update(of=_responses)

@@ -14,14 +14,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Connection,
     Insert,
     Update,
     bindparam,
     delete,
     exists,
-    func,
     insert,
     select,
     update,
@@ -38,6 +36,7 @@ from app.models import (
     SmsInbound,
     SmsOptOut,
 )
+from app.services.stored_answers_json import stored_answers_column
 
 
 @dataclass
@@ -165,10 +164,7 @@ _LOCK_RESPONSE = (
 # the snapshot taken before the wait, so a web save committed meanwhile would be missed; there
 # the answers are read by a second statement, after the lock is held.
 _LOCK_RESPONSE_WITH_ANSWERS = _LOCK_RESPONSE.add_columns(
-    select(func.json_group_object(Answer.item_id, Answer.value, type_=JSON))
-    .where(Answer.response_id == Response.id)
-    .scalar_subquery()
-    .label("stored_answers")
+    stored_answers_column("sqlite", Response.id)
 )
 _LOCK_RESPONSE_OF_INVITATION = (
     select(*_RESPONSE_COLUMNS)
